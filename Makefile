@@ -1,0 +1,94 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make demo   installs what is missing, then runs `cargo leptos watch`
+#   make test   installs what is missing, then runs every check and test
+# Each install step is skipped when it is already satisfied.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.11
+# The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
+E2E := end2end
+# npm's binaryen (its wasm-opt) and Playwright come from end2end/package.json;
+# cargo-leptos finds wasm-opt on PATH and then downloads nothing.
+export PATH := $(CURDIR)/$(E2E)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: help demo test tools browser fmt clippy unit e2e e2e-release
+
+help:
+	@echo "make demo   - install what is missing, then serve the demo (http://localhost:3000)"
+	@echo "make test   - install what is missing, then fmt, clippy, cargo test, Playwright (dev + release)"
+	@echo "make bench  - print the performance figures (release build)"
+
+demo: tools
+	cargo leptos watch
+
+test: tools browser fmt clippy unit e2e e2e-release
+
+# ---- tools --------------------------------------------------------------
+
+tools: wasm-target cargo-leptos wasm-bindgen-cli $(E2E)/node_modules/.installed
+
+.PHONY: wasm-target cargo-leptos wasm-bindgen-cli
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+# --locked --ignore-rust-version: the pinned lockfile of cargo-leptos builds on
+# this machine's rustc although one of its crates declares a newer one.
+cargo-leptos:
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version; \
+	fi
+
+# Not --locked: its lockfile wants a crate version the registry lacks.
+wasm-bindgen-cli:
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "no wasm-bindgen in Cargo.lock"; exit 1; }
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+$(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
+	cd $(E2E) && npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian's Chromium; Playwright never downloads a browser.
+browser:
+	@command -v chromium >/dev/null \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+# ---- checks -------------------------------------------------------------
+
+fmt:
+	cargo fmt --all -- --check
+
+# Once natively (server, app with `ssr`, protocol, tests) and once for the
+# browser (app with `hydrate`, frontend).
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p frontend -p app --features app/hydrate -- -D warnings
+
+unit:
+	cargo test --workspace
+
+# The whole Playwright suite against the dev build.
+e2e:
+	cargo leptos end-to-end
+
+# The smoke test against the release build: a release wasm can compile and
+# still fail to hydrate, so it is tested in the browser too.
+e2e-release:
+	E2E_GREP=@smoke cargo leptos end-to-end --release
+
+# ---- benchmarks (figures, never assertions) -----------------------------
+
+.PHONY: bench wrk
+wrk:
+	@command -v wrk >/dev/null \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
+
+# Each bench in server/benches/ prints what it measures and against what bound.
+bench: wrk
+	cargo bench -p server

@@ -1,0 +1,19 @@
+//! OAuth 2.0 and OpenID Connect protocol values for the implicit grant.
+//!
+//! This crate is the one home of the protocol vocabulary that the SPA (`app`),
+//! the mock authorization server and the protected API (`server`) share. It is
+//! plain Rust: no Leptos, no HTTP, no clock, so every rule here is unit-tested
+//! without a browser or a server.
+//!
+//! Each type's documentation names the section of the specification it models:
+//! RFC 6749 (OAuth 2.0), RFC 6750 (bearer tokens), OpenID Connect Core 1.0.
+
+mod error_code;
+mod response_type;
+mod scope;
+mod values;
+
+pub use error_code::ErrorCode;
+pub use response_type::{ResponseType, ResponseTypeError};
+pub use scope::{Scope, ScopeError, ScopeSet};
+pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

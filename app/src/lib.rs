@@ -1,0 +1,68 @@
+//! The single-page app: an OAuth 2.0 implicit-grant client written with Leptos.
+//!
+//! The server renders the shell and the pages' static parts; the browser
+//! hydrates them. Anything that depends on tokens is rendered in the browser
+//! only, because the tokens arrive in the URL fragment, which the server never
+//! sees (RFC 3986 §3.5).
+
+mod config;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{A, Route, Router, Routes},
+    path,
+};
+
+pub use config::SpaConfig;
+
+/// The HTML document the server sends. The [`SpaConfig`] in context is
+/// embedded as JSON so that the browser starts with the same settings the
+/// server rendered with.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let config_json = use_context::<SpaConfig>()
+        .map(|config| config.to_script_json())
+        .unwrap_or_default();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="data:,"/>
+                <script id=SpaConfig::SCRIPT_ID type="application/json" inner_html=config_json></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The app: header, navigation and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/implicit.css"/>
+        <Title text="Implicit grant in Leptos"/>
+        <Router>
+            <header class="site-header">
+                <A href="/" attr:class="brand">"Implicit grant · Leptos"</A>
+                <nav aria-label="Main">
+                    <A href="/">"Home"</A>
+                </nav>
+            </header>
+            <main id="main">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Home/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+
+use crate::SpaConfig;
+
+/// What this demo is, and where its three parts run.
+#[component]
+pub fn Home() -> impl IntoView {
+    let config = expect_context::<SpaConfig>();
+    view! {
+        <section>
+            <h1>"The OAuth 2.0 implicit grant, in Rust"</h1>
+            <p>
+                "This single-page app logs in at an OpenID provider with the implicit grant "
+                "(RFC 6749 §4.2, OpenID Connect Core §3.2), validates the tokens it receives "
+                "in the URL fragment, and calls a protected API with them."
+            </p>
+            <Origins config/>
+        </section>
+    }
+}
+
+/// The three origins of the demo, and a button that proves the page is live
+/// (it only works once the browser has hydrated the server's HTML).
+#[component]
+fn Origins(config: SpaConfig) -> impl IntoView {
+    let SpaConfig {
+        issuer, api_url, ..
+    } = config;
+    let (shown, set_shown) = signal(false);
+    view! {
+        <button
+            type="button"
+            aria-expanded=move || shown.get().to_string()
+            on:click=move |_| set_shown.update(|s| *s = !*s)
+        >
+            {move || if shown.get() { "Hide the three origins" } else { "Show the three origins" }}
+        </button>
+        <Show when=move || shown.get()>
+            <dl class="origins" data-testid="origins">
+                <dt>"This app (client)"</dt>
+                <dd>"the origin you are on"</dd>
+                <dt>"Authorization server (issuer)"</dt>
+                <dd><code>{issuer.clone()}</code></dd>
+                <dt>"Protected API"</dt>
+                <dd><code>{api_url.clone()}</code></dd>
+            </dl>
+        </Show>
+    }
+}

@@ -1,0 +1,364 @@
+//! Where each origin listens and how the three know each other.
+//!
+//! Three layers, each overriding the one before: the embedded defaults (which
+//! run the demo on ports 3000, 9000 and 8000 with no file), a TOML file named
+//! by `DEMO_CONFIG` (see `server/config/demo.toml`), then single environment
+//! variables (listed in [`ENV_VARS`]). The SPA's own listener is cargo-leptos's
+//! `LEPTOS_SITE_ADDR`.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+
+/// The whole configuration of the process.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The single-page app (the OAuth client).
+    pub spa: SpaConfig,
+    /// The mock authorization server (the OpenID provider).
+    pub issuer: IssuerConfig,
+    /// The protected resource API.
+    pub api: ApiConfig,
+}
+
+/// The SPA: which provider, client and API it uses. Its listen address is
+/// cargo-leptos's `site-addr` / `LEPTOS_SITE_ADDR`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpaConfig {
+    /// Serve the SPA from this process.
+    pub enabled: bool,
+    /// The provider's issuer URL; everything else comes from its discovery document.
+    pub issuer: String,
+    /// This SPA's client_id at the provider.
+    pub client_id: String,
+    /// The API identifier to ask tokens for (`audience`).
+    pub audience: String,
+    /// The scopes asked for at login.
+    pub scope: String,
+    /// The base URL of the protected API.
+    pub api_url: String,
+}
+
+/// The mock authorization server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IssuerConfig {
+    /// Run the mock authorization server in this process.
+    pub enabled: bool,
+    /// Socket address to listen on.
+    pub addr: SocketAddr,
+    /// Public base URL, which is also the `iss` of its tokens.
+    pub url: String,
+}
+
+/// The protected resource API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Run the API in this process.
+    pub enabled: bool,
+    /// Socket address to listen on.
+    pub addr: SocketAddr,
+    /// Public base URL.
+    pub url: String,
+    /// The issuer whose tokens the API accepts (any OpenID provider).
+    pub issuer: String,
+    /// This API's identifier: the `aud` its access tokens must carry.
+    pub audience: String,
+    /// Browser origins allowed to call the API (CORS).
+    pub allowed_origins: Vec<String>,
+}
+
+const DEFAULT_ISSUER: &str = "http://localhost:9000";
+const DEFAULT_API_URL: &str = "http://localhost:8000";
+const DEFAULT_AUDIENCE: &str = "http://localhost:8000/api";
+const DEFAULT_SPA_ORIGIN: &str = "http://localhost:3000";
+
+impl Default for SpaConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            issuer: DEFAULT_ISSUER.into(),
+            client_id: "demo-spa".into(),
+            audience: DEFAULT_AUDIENCE.into(),
+            scope: "openid profile email read:messages".into(),
+            api_url: DEFAULT_API_URL.into(),
+        }
+    }
+}
+
+impl Default for IssuerConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            addr: SocketAddr::from(([127, 0, 0, 1], 9000)),
+            url: DEFAULT_ISSUER.into(),
+        }
+    }
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            url: DEFAULT_API_URL.into(),
+            issuer: DEFAULT_ISSUER.into(),
+            audience: DEFAULT_AUDIENCE.into(),
+            allowed_origins: vec![DEFAULT_SPA_ORIGIN.into()],
+        }
+    }
+}
+
+/// Every environment variable read, with the setting it overrides.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    (
+        "DEMO_CONFIG",
+        "path of a TOML file with any of the settings below",
+    ),
+    ("SPA_ENABLED", "spa.enabled"),
+    ("SPA_ISSUER", "spa.issuer"),
+    ("SPA_CLIENT_ID", "spa.client_id"),
+    ("SPA_AUDIENCE", "spa.audience"),
+    ("SPA_SCOPE", "spa.scope"),
+    ("SPA_API_URL", "spa.api_url"),
+    ("ISSUER_ENABLED", "issuer.enabled"),
+    ("ISSUER_ADDR", "issuer.addr"),
+    ("ISSUER_URL", "issuer.url"),
+    ("API_ENABLED", "api.enabled"),
+    ("API_ADDR", "api.addr"),
+    ("API_URL", "api.url"),
+    ("API_ISSUER", "api.issuer"),
+    ("API_AUDIENCE", "api.audience"),
+    (
+        "API_ALLOWED_ORIGINS",
+        "api.allowed_origins (comma-separated)",
+    ),
+];
+
+/// A configuration that cannot be used; the process does not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file named by `DEMO_CONFIG` cannot be read.
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has an unknown or mistyped setting; the
+    /// message names the line and the field.
+    #[error("bad config file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    /// An environment variable has a value of the wrong type.
+    #[error("bad value for {name}: {message}")]
+    Env { name: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::load(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration with `env` standing in for the environment,
+    /// so tests need not touch the process's variables.
+    pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut config = match env("DEMO_CONFIG") {
+            Some(path) => Self::from_file(PathBuf::from(path))?,
+            None => Self::default(),
+        };
+        config.apply_env(&env)?;
+        Ok(config)
+    }
+
+    fn from_file(path: PathBuf) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path,
+            source: Box::new(source),
+        })
+    }
+
+    fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        set_bool(env, "SPA_ENABLED", &mut self.spa.enabled)?;
+        set_string(env, "SPA_ISSUER", &mut self.spa.issuer);
+        set_string(env, "SPA_CLIENT_ID", &mut self.spa.client_id);
+        set_string(env, "SPA_AUDIENCE", &mut self.spa.audience);
+        set_string(env, "SPA_SCOPE", &mut self.spa.scope);
+        set_string(env, "SPA_API_URL", &mut self.spa.api_url);
+        set_bool(env, "ISSUER_ENABLED", &mut self.issuer.enabled)?;
+        set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
+        set_string(env, "ISSUER_URL", &mut self.issuer.url);
+        set_bool(env, "API_ENABLED", &mut self.api.enabled)?;
+        set_addr(env, "API_ADDR", &mut self.api.addr)?;
+        set_string(env, "API_URL", &mut self.api.url);
+        set_string(env, "API_ISSUER", &mut self.api.issuer);
+        set_string(env, "API_AUDIENCE", &mut self.api.audience);
+        if let Some(origins) = env("API_ALLOWED_ORIGINS") {
+            self.api.allowed_origins = origins
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        Ok(())
+    }
+}
+
+impl SpaConfig {
+    /// The part of the settings that the browser receives.
+    pub fn to_app_config(&self) -> app::SpaConfig {
+        app::SpaConfig {
+            issuer: self.issuer.clone(),
+            client_id: self.client_id.clone(),
+            audience: self.audience.clone(),
+            scope: self.scope.clone(),
+            api_url: self.api_url.clone(),
+        }
+    }
+}
+
+fn set_string(env: &impl Fn(&str) -> Option<String>, name: &str, target: &mut String) {
+    if let Some(value) = env(name) {
+        *target = value;
+    }
+}
+
+fn set_bool(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    target: &mut bool,
+) -> Result<(), ConfigError> {
+    if let Some(value) = env(name) {
+        *target = match value.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => true,
+            "0" | "false" | "no" | "off" => false,
+            _ => {
+                return Err(ConfigError::Env {
+                    name,
+                    message: format!("{value:?} is not true/false"),
+                });
+            }
+        };
+    }
+    Ok(())
+}
+
+fn set_addr(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    target: &mut SocketAddr,
+) -> Result<(), ConfigError> {
+    if let Some(value) = env(name) {
+        *target = value.parse().map_err(|e| ConfigError::Env {
+            name,
+            message: format!("{value:?} is not a socket address like 127.0.0.1:9000 ({e})"),
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn with_no_file_and_no_variables_the_demo_runs_on_its_three_ports() {
+        let config = load(&[]).unwrap();
+        assert!(config.spa.enabled && config.issuer.enabled && config.api.enabled);
+        assert_eq!(config.issuer.addr.port(), 9000);
+        assert_eq!(config.api.addr.port(), 8000);
+        assert_eq!(config.spa.issuer, config.issuer.url);
+        assert_eq!(config.api.issuer, config.issuer.url);
+        assert_eq!(config.api.allowed_origins, ["http://localhost:3000"]);
+    }
+
+    #[test]
+    fn environment_variables_override_the_defaults() {
+        let config = load(&[
+            ("ISSUER_ENABLED", "false"),
+            ("API_ADDR", "0.0.0.0:8080"),
+            ("API_ISSUER", "https://tenant.example.com/"),
+            (
+                "API_ALLOWED_ORIGINS",
+                "https://a.example, https://b.example",
+            ),
+        ])
+        .unwrap();
+        assert!(!config.issuer.enabled);
+        assert_eq!(config.api.addr, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(config.api.issuer, "https://tenant.example.com/");
+        assert_eq!(
+            config.api.allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
+    }
+
+    #[test]
+    fn a_bad_boolean_or_address_names_the_variable() {
+        let error = load(&[("SPA_ENABLED", "maybe")]).unwrap_err();
+        assert!(error.to_string().contains("SPA_ENABLED"), "{error}");
+        let error = load(&[("ISSUER_ADDR", "localhost")]).unwrap_err();
+        assert!(error.to_string().contains("ISSUER_ADDR"), "{error}");
+    }
+
+    #[test]
+    fn a_config_file_is_read_and_then_overridden_by_the_environment() {
+        let dir = std::env::temp_dir().join(format!("demo-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("demo.toml");
+        std::fs::write(
+            &path,
+            "[api]\nurl = \"http://api.test\"\n[spa]\nclient_id = \"from-file\"\n",
+        )
+        .unwrap();
+        let path_str = path.to_str().unwrap();
+        let config = load(&[("DEMO_CONFIG", path_str), ("SPA_CLIENT_ID", "from-env")]).unwrap();
+        assert_eq!(config.api.url, "http://api.test");
+        assert_eq!(config.spa.client_id, "from-env");
+        assert_eq!(
+            config.issuer.addr.port(),
+            9000,
+            "unset keys keep their defaults"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error_naming_the_key_and_line() {
+        let dir = std::env::temp_dir().join(format!("demo-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("demo.toml");
+        std::fs::write(&path, "[api]\n\nadress = \"127.0.0.1:1\"\n").unwrap();
+        let error = load(&[("DEMO_CONFIG", path.to_str().unwrap())])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("adress"), "{error}");
+        assert!(error.contains("line 3"), "{error}");
+    }
+
+    #[test]
+    fn the_shipped_example_file_is_valid() {
+        let text = include_str!("../config/demo.toml");
+        let config: Config = toml::from_str(text).unwrap();
+        assert_eq!(config.spa.client_id, "demo-spa");
+    }
+}
