@@ -8,12 +8,22 @@
 //! Each type's documentation names the section of the specification it models:
 //! RFC 6749 (OAuth 2.0), RFC 6750 (bearer tokens), OpenID Connect Core 1.0.
 
+mod authorize;
 mod error_code;
+mod request;
+mod response;
 mod response_type;
+mod return_path;
 mod scope;
 mod values;
 
+pub use authorize::{AuthorizationRequest, AuthorizationRequestError};
 pub use error_code::ErrorCode;
+pub use request::{Prompt, PromptError, ResponseMode, ResponseModeError};
+pub use response::{
+    AuthorizationResponse, ErrorResponse, ResponseParseError, TokenResponse, parse_fragment,
+};
 pub use response_type::{ResponseType, ResponseTypeError};
+pub use return_path::safe_return_path;
 pub use scope::{Scope, ScopeError, ScopeSet};
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};
