@@ -73,14 +73,25 @@ clippy:
 unit:
 	cargo test --workspace
 
+# cargo-leptos's `end-to-end` exits 0 when its build fails or its server dies,
+# so build first (that exit code is reliable) and then check the report that
+# Playwright wrote (at least one test passed, none failed).
+E2E_REPORT := $(E2E)/test-results/results.json
+
 # The whole Playwright suite against the dev build.
 e2e:
+	cargo leptos build
+	rm -f $(E2E_REPORT)
 	cargo leptos end-to-end
+	node $(E2E)/check-results.js $(E2E_REPORT)
 
 # The smoke test against the release build: a release wasm can compile and
 # still fail to hydrate, so it is tested in the browser too.
 e2e-release:
+	cargo leptos build --release
+	rm -f $(E2E_REPORT)
 	E2E_GREP=@smoke cargo leptos end-to-end --release
+	node $(E2E)/check-results.js $(E2E_REPORT)
 
 # ---- benchmarks (figures, never assertions) -----------------------------
 

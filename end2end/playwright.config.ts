@@ -25,7 +25,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   grep: process.env.E2E_GREP ? new RegExp(process.env.E2E_GREP) : undefined,
-  reporter: [["list"]],
+  // The JSON report is what `make` checks (see check-results.js).
+  reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   use: {
     baseURL: process.env.SPA_URL ?? "http://localhost:3000",
     browserName: "chromium",

@@ -44,7 +44,10 @@ pub enum AuthorizationRequestError {
 impl AuthorizationRequest {
     /// The full URL: `authorization_endpoint` with the request's parameters
     /// added to its query (keeping any query it already has, RFC 6749 §3.1).
-    pub fn to_url(&self, authorization_endpoint: &str) -> Result<String, AuthorizationRequestError> {
+    pub fn to_url(
+        &self,
+        authorization_endpoint: &str,
+    ) -> Result<String, AuthorizationRequestError> {
         if self.response_type.has_id_token() {
             if self.nonce.is_none() {
                 return Err(AuthorizationRequestError::MissingNonce);
@@ -74,8 +77,15 @@ impl AuthorizationRequest {
         if let Some(max_age) = self.max_age {
             query.append_pair("max_age", &max_age.to_string());
         }
-        let separator = if authorization_endpoint.contains('?') { '&' } else { '?' };
-        Ok(format!("{authorization_endpoint}{separator}{}", query.finish()))
+        let separator = if authorization_endpoint.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        Ok(format!(
+            "{authorization_endpoint}{separator}{}",
+            query.finish()
+        ))
     }
 }
 
@@ -100,7 +110,9 @@ mod tests {
 
     fn params(url: &str) -> Vec<(String, String)> {
         let query = url.split_once('?').unwrap().1;
-        form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+        form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     #[test]
@@ -113,7 +125,11 @@ mod tests {
         assert_eq!(get("redirect_uri"), Some("http://localhost:3000/callback"));
         assert_eq!(get("scope"), Some("openid profile read:messages"));
         assert_eq!(get("audience"), Some("http://localhost:8000/api"));
-        assert_eq!(get("state"), Some("st&te"), "a reserved character survives encoding");
+        assert_eq!(
+            get("state"),
+            Some("st&te"),
+            "a reserved character survives encoding"
+        );
         assert_eq!(get("nonce"), Some("n+nce"));
         assert_eq!(get("prompt"), None);
     }
@@ -132,7 +148,9 @@ mod tests {
 
     #[test]
     fn an_endpoint_with_a_query_keeps_it() {
-        let url = request().to_url("https://idp.example/authorize?tenant=a").unwrap();
+        let url = request()
+            .to_url("https://idp.example/authorize?tenant=a")
+            .unwrap();
         assert!(url.starts_with("https://idp.example/authorize?tenant=a&response_type="));
     }
 
@@ -140,10 +158,16 @@ mod tests {
     fn an_id_token_request_without_a_nonce_or_openid_is_not_built() {
         let mut r = request();
         r.nonce = None;
-        assert_eq!(r.to_url("https://i/a"), Err(AuthorizationRequestError::MissingNonce));
+        assert_eq!(
+            r.to_url("https://i/a"),
+            Err(AuthorizationRequestError::MissingNonce)
+        );
         let mut r = request();
         r.scope = "profile".parse().unwrap();
-        assert_eq!(r.to_url("https://i/a"), Err(AuthorizationRequestError::MissingOpenIdScope));
+        assert_eq!(
+            r.to_url("https://i/a"),
+            Err(AuthorizationRequestError::MissingOpenIdScope)
+        );
         let mut r = request();
         r.response_type = ResponseType::Token;
         r.nonce = None;

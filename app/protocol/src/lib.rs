@@ -10,6 +10,8 @@
 
 mod authorize;
 mod error_code;
+mod id_token;
+mod jws;
 mod request;
 mod response;
 mod response_type;
@@ -19,6 +21,11 @@ mod values;
 
 pub use authorize::{AuthorizationRequest, AuthorizationRequestError};
 pub use error_code::ErrorCode;
+pub use id_token::{
+    ALLOWED_ALG, CheckFailure, IdTokenCheck, IdTokenExpectations, at_hash_from_sha256,
+    check_algorithm, check_claims,
+};
+pub use jws::{CompactJws, JoseHeader, JwsError};
 pub use request::{Prompt, PromptError, ResponseMode, ResponseModeError};
 pub use response::{
     AuthorizationResponse, ErrorResponse, ResponseParseError, TokenResponse, parse_fragment,

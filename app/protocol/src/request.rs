@@ -111,7 +111,12 @@ mod tests {
 
     #[test]
     fn prompt_values_round_trip() {
-        for p in [Prompt::None, Prompt::Login, Prompt::Consent, Prompt::SelectAccount] {
+        for p in [
+            Prompt::None,
+            Prompt::Login,
+            Prompt::Consent,
+            Prompt::SelectAccount,
+        ] {
             assert_eq!(p.as_str().parse::<Prompt>(), Ok(p));
         }
         assert!("None".parse::<Prompt>().is_err());

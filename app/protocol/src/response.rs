@@ -129,10 +129,16 @@ pub fn parse_fragment(fragment: &str) -> Result<AuthorizationResponse, ResponseP
         return Err(ResponseParseError::NoTokens);
     }
     let expires_in = take("expires_in")
-        .map(|v| v.parse::<u64>().map_err(|_| ResponseParseError::BadExpiresIn))
+        .map(|v| {
+            v.parse::<u64>()
+                .map_err(|_| ResponseParseError::BadExpiresIn)
+        })
         .transpose()?;
     let scope = take("scope")
-        .map(|v| v.parse::<ScopeSet>().map_err(|_| ResponseParseError::BadScope))
+        .map(|v| {
+            v.parse::<ScopeSet>()
+                .map_err(|_| ResponseParseError::BadScope)
+        })
         .transpose()?;
     Ok(AuthorizationResponse::Success(TokenResponse {
         access_token,
@@ -154,7 +160,9 @@ mod tests {
             "#access_token=at.x.y&token_type=Bearer&expires_in=120&scope=openid%20read%3Amessages&state=abc&id_token=it.x.y",
         )
         .unwrap();
-        let AuthorizationResponse::Success(t) = r else { panic!("{r:?}") };
+        let AuthorizationResponse::Success(t) = r else {
+            panic!("{r:?}")
+        };
         assert_eq!(t.access_token.as_deref(), Some("at.x.y"));
         assert_eq!(t.id_token.as_deref(), Some("it.x.y"));
         assert_eq!(t.token_type.as_deref(), Some("Bearer"));
@@ -169,7 +177,9 @@ mod tests {
             "error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E+thanks&state=abc",
         )
         .unwrap();
-        let AuthorizationResponse::Error(e) = r else { panic!("{r:?}") };
+        let AuthorizationResponse::Error(e) = r else {
+            panic!("{r:?}")
+        };
         assert_eq!(e.error, ErrorCode::AccessDenied);
         assert_eq!(e.description.as_deref(), Some("<b>no</b> thanks"));
         assert_eq!(e.state, Some(State::new("abc")));
@@ -189,15 +199,24 @@ mod tests {
 
     #[test]
     fn tokens_without_state_are_refused() {
-        assert_eq!(parse_fragment("#access_token=a"), Err(ResponseParseError::MissingState));
-        assert_eq!(parse_fragment("#access_token=a&state="), Err(ResponseParseError::MissingState));
+        assert_eq!(
+            parse_fragment("#access_token=a"),
+            Err(ResponseParseError::MissingState)
+        );
+        assert_eq!(
+            parse_fragment("#access_token=a&state="),
+            Err(ResponseParseError::MissingState)
+        );
     }
 
     #[test]
     fn junk_fragments_are_refused() {
         assert_eq!(parse_fragment("#"), Err(ResponseParseError::Empty));
         assert_eq!(parse_fragment(""), Err(ResponseParseError::Empty));
-        assert_eq!(parse_fragment("#state=s"), Err(ResponseParseError::NoTokens));
+        assert_eq!(
+            parse_fragment("#state=s"),
+            Err(ResponseParseError::NoTokens)
+        );
         assert_eq!(
             parse_fragment("#access_token=a&state=s&expires_in=-5"),
             Err(ResponseParseError::BadExpiresIn)
