@@ -5,7 +5,11 @@
 //! only, because the tokens arrive in the URL fragment, which the server never
 //! sees (RFC 3986 §3.5).
 
+mod actions;
+pub mod auth;
+mod components;
 mod config;
+pub mod events;
 mod pages;
 
 use leptos::prelude::*;
@@ -47,6 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(events::EventLog::new());
+    auth::provide_auth();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/implicit.css"/>
@@ -56,11 +62,20 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Implicit grant · Leptos"</A>
                 <nav aria-label="Main">
                     <A href="/">"Home"</A>
+                    <A href="/profile">"Profile"</A>
+                    <A href="/api">"API"</A>
+                    <A href="/session">"Session"</A>
+                    <A href="/settings">"Settings"</A>
                 </nav>
             </header>
             <main id="main">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
+                    <Route path=path!("/callback") view=pages::Callback/>
+                    <Route path=path!("/profile") view=pages::Profile/>
+                    <Route path=path!("/api") view=pages::ApiPage/>
+                    <Route path=path!("/session") view=pages::SessionPage/>
+                    <Route path=path!("/settings") view=pages::SettingsPage/>
                 </Routes>
             </main>
         </Router>

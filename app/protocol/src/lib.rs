@@ -9,23 +9,32 @@
 //! RFC 6749 (OAuth 2.0), RFC 6750 (bearer tokens), OpenID Connect Core 1.0.
 
 mod authorize;
+mod challenge;
+mod claims;
 mod error_code;
 mod id_token;
+mod jwk;
 mod jws;
+mod metadata;
 mod request;
 mod response;
 mod response_type;
 mod return_path;
 mod scope;
+mod transaction;
 mod values;
 
 pub use authorize::{AuthorizationRequest, AuthorizationRequestError};
+pub use challenge::BearerChallenge;
+pub use claims::{AccessTokenClaims, Audience, IdTokenClaims, UserClaims};
 pub use error_code::ErrorCode;
 pub use id_token::{
     ALLOWED_ALG, CheckFailure, IdTokenCheck, IdTokenExpectations, at_hash_from_sha256,
     check_algorithm, check_claims,
 };
+pub use jwk::{Jwk, JwkSet};
 pub use jws::{CompactJws, JoseHeader, JwsError};
+pub use metadata::{MetadataError, ProviderMetadata, discovery_url};
 pub use request::{Prompt, PromptError, ResponseMode, ResponseModeError};
 pub use response::{
     AuthorizationResponse, ErrorResponse, ResponseParseError, TokenResponse, parse_fragment,
@@ -33,4 +42,5 @@ pub use response::{
 pub use response_type::{ResponseType, ResponseTypeError};
 pub use return_path::safe_return_path;
 pub use scope::{Scope, ScopeError, ScopeSet};
+pub use transaction::Transaction;
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

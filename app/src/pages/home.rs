@@ -1,8 +1,11 @@
 use leptos::prelude::*;
 
-use crate::SpaConfig;
+use crate::{
+    SpaConfig,
+    components::{EventLogView, SessionStatus},
+};
 
-/// What this demo is, and where its three parts run.
+/// What this demo is, the current state, and the event log.
 #[component]
 pub fn Home() -> impl IntoView {
     let config = expect_context::<SpaConfig>();
@@ -14,13 +17,15 @@ pub fn Home() -> impl IntoView {
                 "(RFC 6749 §4.2, OpenID Connect Core §3.2), validates the tokens it receives "
                 "in the URL fragment, and calls a protected API with them."
             </p>
+            <SessionStatus/>
             <Origins config/>
         </section>
+        <EventLogView/>
     }
 }
 
-/// The three origins of the demo, and a button that proves the page is live
-/// (it only works once the browser has hydrated the server's HTML).
+/// The three origins of the demo, behind a button that works only once the
+/// browser has hydrated the server's HTML.
 #[component]
 fn Origins(config: SpaConfig) -> impl IntoView {
     let SpaConfig {
@@ -30,6 +35,7 @@ fn Origins(config: SpaConfig) -> impl IntoView {
     view! {
         <button
             type="button"
+            class="secondary"
             aria-expanded=move || shown.get().to_string()
             on:click=move |_| set_shown.update(|s| *s = !*s)
         >

@@ -1,0 +1,74 @@
+//! The client's memory of an authorization request in flight, so that the
+//! response can be matched to it (RFC 6749 §10.12, OIDC Core §3.2.2.11).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Nonce, ResponseType, ScopeSet};
+
+/// What the client keeps, keyed by `state`, while the browser is away at the
+/// provider. One per request, so concurrent requests (a silent renewal racing
+/// an interactive login, two tabs) never overwrite each other's nonce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transaction {
+    /// The nonce sent with the request; the id_token must carry it.
+    pub nonce: Nonce,
+    /// Where to go after the callback (checked with
+    /// [`safe_return_path`](crate::safe_return_path) before use).
+    pub return_to: String,
+    /// The response type asked for: what must come back.
+    pub response_type: ResponseType,
+    /// The scopes asked for.
+    pub scope: ScopeSet,
+    /// When the request was made, in milliseconds since the Unix epoch.
+    pub created_at_ms: u64,
+}
+
+impl Transaction {
+    /// How long a transaction may wait for its response: long enough to log
+    /// in and consent, short enough that a stolen `state` soon means nothing.
+    pub const LIFETIME_MS: u64 = 10 * 60 * 1000;
+
+    /// Whether the transaction is too old to accept a response (or claims to
+    /// come from the future, which only a tampered store could do).
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        now_ms < self.created_at_ms || now_ms - self.created_at_ms > Self::LIFETIME_MS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tx(created_at_ms: u64) -> Transaction {
+        Transaction {
+            nonce: Nonce::new("n"),
+            return_to: "/".into(),
+            response_type: ResponseType::IdTokenToken,
+            scope: "openid".parse().unwrap(),
+            created_at_ms,
+        }
+    }
+
+    #[test]
+    fn a_transaction_lives_ten_minutes() {
+        let t = tx(1_000_000);
+        assert!(!t.is_expired(1_000_000));
+        assert!(!t.is_expired(1_000_000 + Transaction::LIFETIME_MS));
+        assert!(t.is_expired(1_000_001 + Transaction::LIFETIME_MS));
+    }
+
+    #[test]
+    fn a_transaction_from_the_future_is_expired() {
+        assert!(tx(2_000_000).is_expired(1_000_000));
+    }
+
+    #[test]
+    fn a_transaction_survives_storage_as_json() {
+        let json = serde_json::to_string(&tx(5)).unwrap();
+        assert!(
+            json.contains(r#""response_type":"id_token token""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Transaction>(&json).unwrap(), tx(5));
+    }
+}

@@ -1,0 +1,103 @@
+//! What the buttons do. Event handlers only ever run in the browser, so in
+//! the server build these functions have nothing to do; in the browser they
+//! start the async work of [`crate::auth`] and report into the event log.
+
+use leptos::prelude::*;
+use protocol::Scope;
+
+#[cfg(feature = "hydrate")]
+use crate::{SpaConfig, auth::CallbackState};
+use crate::{auth::Auth, events::EventLog};
+
+/// The result of one API call, as the API page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResult {
+    /// Method and path called.
+    pub request: String,
+    /// HTTP status.
+    pub status: u16,
+    /// `WWW-Authenticate`, if any (RFC 6750 §3).
+    pub www_authenticate: Option<String>,
+    /// The body (JSON text).
+    pub body: String,
+}
+
+/// Starts the interactive login, returning afterwards to `return_to`.
+/// `extra_scope` asks for one more scope than configured (incremental
+/// consent). Failures before leaving the page land in `error`.
+pub fn start_login(return_to: String, extra_scope: Option<Scope>, error: RwSignal<Option<String>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::auth::login(&config, auth, log, return_to, extra_scope).await {
+                error.set(Some(e));
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (return_to, extra_scope, error);
+}
+
+/// Runs the callback: validates the response, then navigates to the stored
+/// route, or leaves the reason in `auth.callback`.
+pub fn run_callback(navigate: impl Fn(&str) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        auth.callback.set(CallbackState::Working);
+        leptos::task::spawn_local(async move {
+            match crate::auth::complete_callback(&config, auth, log).await {
+                Ok(return_to) => {
+                    auth.callback.set(CallbackState::Done);
+                    navigate(&return_to);
+                }
+                Err(state) => auth.callback.set(state),
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = navigate;
+}
+
+/// Calls the API and puts the outcome in `result`.
+pub fn call_api(
+    method: &'static str,
+    path: &'static str,
+    body: Option<String>,
+    result: RwSignal<Option<Result<ApiResult, String>>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            let outcome = crate::auth::call_api(&config, auth, log, method, path, body)
+                .await
+                .map(|r| ApiResult {
+                    request: format!("{method} {path}"),
+                    status: r.status,
+                    www_authenticate: r.www_authenticate,
+                    body: r.body,
+                });
+            result.set(Some(outcome));
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (method, path, body, result);
+}
+
+/// Forgets the session in this tab.
+pub fn sign_out_locally() {
+    let auth = expect_context::<Auth>();
+    let log = expect_context::<EventLog>();
+    auth.set_session(None);
+    log.push(crate::events::EventKind::SignedOut {
+        reason: "tokens dropped from this tab".into(),
+    });
+}

@@ -1,0 +1,256 @@
+//! The session: one context ([`Auth`]) owns the tokens and the settings.
+//!
+//! Tokens arrive in the browser only, so everything here that touches them
+//! runs in the hydrate build; the server renders placeholders.
+
+#[cfg(feature = "hydrate")]
+pub mod browser;
+#[cfg(feature = "hydrate")]
+mod flow;
+#[cfg(feature = "hydrate")]
+pub mod provider;
+
+use std::fmt;
+
+use leptos::prelude::*;
+use protocol::{ResponseType, ScopeSet};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[cfg(feature = "hydrate")]
+pub use flow::{call_api, complete_callback, login};
+
+/// An access or ID token: a bearer credential, never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token value.
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The value, to put in an `Authorization` header.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token([redacted])")
+    }
+}
+
+/// What a successful, validated callback leaves: the tokens and what they say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The access token for the API (RFC 6749 §4.2.2), when one was asked for.
+    pub access_token: Option<Token>,
+    /// When the access token expires (ms since the epoch), from `expires_in`.
+    pub access_token_expires_at_ms: Option<u64>,
+    /// The granted scopes (RFC 6749 §3.3: the response's, else the request's).
+    pub scope: ScopeSet,
+    /// The validated ID token, when one was asked for.
+    pub id_token: Option<Token>,
+    /// Its claims, all checks passed.
+    pub id_claims: Map<String, Value>,
+    /// When the ID token expires (ms since the epoch).
+    pub id_token_expires_at_ms: Option<u64>,
+    /// When the tokens were received (ms since the epoch).
+    pub received_at_ms: u64,
+}
+
+impl Session {
+    /// The user's identifier at the provider.
+    pub fn subject(&self) -> Option<&str> {
+        self.id_claims.get("sub").and_then(Value::as_str)
+    }
+
+    /// A name to greet the user with.
+    pub fn display_name(&self) -> Option<&str> {
+        ["name", "nickname", "email", "sub"]
+            .iter()
+            .find_map(|k| self.id_claims.get(*k).and_then(Value::as_str))
+    }
+}
+
+/// Where the session's tokens are kept between page loads (RFC 9700 §4.16
+/// and the XSS discussion of the OAuth 2.0 for Browser-Based Apps draft).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStorage {
+    /// Only in this tab's memory: gone on reload, out of reach of scripts
+    /// that read storage. The default.
+    #[default]
+    Memory,
+    /// `sessionStorage`: survives reloads of this tab; readable by any script
+    /// on the origin (an XSS bug exposes the tokens).
+    SessionStorage,
+    /// `localStorage`: survives restarts, shared by tabs; readable by any
+    /// script on the origin, for as long as the tokens live.
+    LocalStorage,
+}
+
+impl TokenStorage {
+    /// Every choice, for the settings page.
+    pub const ALL: [Self; 3] = [Self::Memory, Self::SessionStorage, Self::LocalStorage];
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Memory => "memory",
+            Self::SessionStorage => "sessionStorage",
+            Self::LocalStorage => "localStorage",
+        }
+    }
+
+    /// The trade-off, in one sentence.
+    pub fn trade_off(self) -> &'static str {
+        match self {
+            Self::Memory => {
+                "Safest: scripts cannot read it from storage, and it ends with the tab. A reload needs a silent authentication to get tokens back."
+            }
+            Self::SessionStorage => {
+                "Survives reloads of this tab only; any script running on this origin (an XSS bug, a compromised dependency) can read and send the tokens."
+            }
+            Self::LocalStorage => {
+                "Survives browser restarts and is shared by every tab; any script on this origin can read the tokens for as long as they live. Avoid for bearer tokens."
+            }
+        }
+    }
+}
+
+/// The user's choices, kept in `localStorage` (they hold no secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `id_token token` (OIDC) or `token` (plain OAuth 2.0).
+    pub response_type: ResponseType,
+    /// Where tokens are kept.
+    pub token_storage: TokenStorage,
+    /// Clock difference allowed when checking `exp` and `iat`, in seconds.
+    pub clock_skew_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            response_type: ResponseType::IdTokenToken,
+            token_storage: TokenStorage::Memory,
+            clock_skew_secs: 60,
+        }
+    }
+}
+
+/// Where the callback page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackState {
+    /// Reading and validating the response.
+    Working,
+    /// Done; the app moves on to the stored route.
+    Done,
+    /// The provider said no (RFC 6749 §4.2.2.1), shown as text.
+    ProviderError {
+        error: String,
+        description: Option<String>,
+    },
+    /// The response was refused by the client; which check and why.
+    Refused(String),
+}
+
+/// The session context.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    /// The current session, if signed in.
+    pub session: RwSignal<Option<Session>>,
+    /// The user's settings.
+    pub settings: RwSignal<Settings>,
+    /// The callback page's progress.
+    pub callback: RwSignal<CallbackState>,
+}
+
+impl Auth {
+    #[cfg(feature = "hydrate")]
+    const SETTINGS_KEY: &'static str = "implicit.settings";
+    #[cfg(feature = "hydrate")]
+    const SESSION_KEY: &'static str = "implicit.session";
+
+    fn new() -> Self {
+        #[cfg(feature = "hydrate")]
+        let (settings, session) = {
+            use gloo_storage::{LocalStorage, SessionStorage, Storage};
+            let settings: Settings = LocalStorage::get(Self::SETTINGS_KEY).unwrap_or_default();
+            let session: Option<Session> = match settings.token_storage {
+                TokenStorage::Memory => None,
+                TokenStorage::SessionStorage => SessionStorage::get(Self::SESSION_KEY).ok(),
+                TokenStorage::LocalStorage => LocalStorage::get(Self::SESSION_KEY).ok(),
+            };
+            (settings, session)
+        };
+        #[cfg(not(feature = "hydrate"))]
+        let (settings, session) = (Settings::default(), None);
+        Self {
+            session: RwSignal::new(session),
+            settings: RwSignal::new(settings),
+            callback: RwSignal::new(CallbackState::Working),
+        }
+    }
+
+    /// Whether there is a session (reactive).
+    pub fn is_authenticated(&self) -> bool {
+        self.session.with(Option::is_some)
+    }
+
+    /// Replaces the session and keeps it where the settings say.
+    pub fn set_session(&self, session: Option<Session>) {
+        self.session.set(session);
+        self.persist();
+    }
+
+    /// Changes the settings and moves the session to the chosen storage.
+    pub fn set_settings(&self, settings: Settings) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::{LocalStorage, Storage};
+            let _ = LocalStorage::set(Self::SETTINGS_KEY, &settings);
+        }
+        self.settings.set(settings);
+        self.persist();
+    }
+
+    /// Writes the session to the chosen storage and erases it from the others.
+    fn persist(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::{LocalStorage, SessionStorage, Storage};
+            LocalStorage::delete(Self::SESSION_KEY);
+            SessionStorage::delete(Self::SESSION_KEY);
+            let storage = self.settings.with_untracked(|s| s.token_storage);
+            self.session.with_untracked(|session| {
+                if let Some(session) = session {
+                    let _ = match storage {
+                        TokenStorage::Memory => Ok(()),
+                        TokenStorage::SessionStorage => {
+                            SessionStorage::set(Self::SESSION_KEY, session)
+                        }
+                        TokenStorage::LocalStorage => LocalStorage::set(Self::SESSION_KEY, session),
+                    };
+                }
+            });
+        }
+    }
+}
+
+/// Creates the session context; call once, in [`App`](crate::App).
+pub fn provide_auth() -> Auth {
+    let auth = Auth::new();
+    provide_context(auth);
+    auth
+}
+
+/// The session context.
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

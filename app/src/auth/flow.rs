@@ -1,0 +1,447 @@
+//! The implicit flow in the browser: send the user to the provider, take the
+//! response from the fragment, validate it, keep the tokens, call the API.
+//! Each step is recorded in the [`EventLog`].
+
+use std::cell::RefCell;
+
+use gloo_storage::{SessionStorage, Storage};
+use leptos::prelude::WithUntracked;
+use protocol::{
+    AuthorizationRequest, AuthorizationResponse, ClientId, CompactJws, IdTokenCheck,
+    IdTokenExpectations, Jwk, JwkSet, Nonce, ProviderMetadata, RedirectUri, Scope, ScopeSet, State,
+    Transaction, check_algorithm, check_claims, parse_fragment, safe_return_path,
+};
+
+use super::{
+    Auth, CallbackState, Session, Token,
+    browser::{self, HttpResponse},
+    provider,
+};
+use crate::{
+    SpaConfig,
+    events::{EventKind, EventLog},
+};
+
+const TX_PREFIX: &str = "implicit.tx.";
+/// 256 bits of randomness for `state` and `nonce` (at least 128 are needed).
+const RANDOM_BYTES: usize = 32;
+
+thread_local! {
+    /// The provider's metadata and keys, read once per page load; the keys are
+    /// read again once when a token names a `kid` that is not among them.
+    static PROVIDER: RefCell<Option<(ProviderMetadata, JwkSet)>> = const { RefCell::new(None) };
+}
+
+async fn discovery(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+) -> Result<ProviderMetadata, String> {
+    if let Some((discovery, _)) = PROVIDER.with_borrow(Clone::clone) {
+        return Ok(discovery);
+    }
+    let response_type = auth.settings.with_untracked(|s| s.response_type);
+    let discovery = provider::discover(&config.issuer, response_type)
+        .await
+        .map_err(|e| e.to_string())?;
+    log.push(EventKind::Discovered {
+        issuer: discovery.issuer.clone(),
+    });
+    PROVIDER.set(Some((discovery.clone(), JwkSet::default())));
+    Ok(discovery)
+}
+
+/// The key for `kid`, from the cached JWKS, else from a fresh copy (keys
+/// rotate: a new `kid` appears before it signs).
+async fn signing_key(discovery: &ProviderMetadata, kid: Option<&str>) -> Result<Jwk, String> {
+    let cached = PROVIDER.with_borrow(|p| p.as_ref().map(|(_, keys)| keys.clone()));
+    if let Some(key) = cached
+        .as_ref()
+        .and_then(|keys| provider::find_key(keys, kid))
+    {
+        return Ok(key.clone());
+    }
+    let keys = provider::fetch_keys(&discovery.jwks_uri)
+        .await
+        .map_err(|e| e.to_string())?;
+    let found = provider::find_key(&keys, kid).cloned();
+    PROVIDER.set(Some((discovery.clone(), keys)));
+    found.ok_or_else(|| format!("the provider's JWKS has no RSA signing key with kid {kid:?}"))
+}
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// Starts an interactive login: stores a transaction under a fresh `state`,
+/// then sends the browser to the authorization endpoint (RFC 6749 §4.2.1).
+/// `extra_scope` asks for one more scope (incremental consent).
+pub async fn login(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+    return_to: String,
+    extra_scope: Option<Scope>,
+) -> Result<(), String> {
+    let discovery = discovery(config, auth, log).await?;
+    let response_type = auth.settings.with_untracked(|s| s.response_type);
+    let mut scope: ScopeSet = config.scope.parse().map_err(|e| format!("scope: {e}"))?;
+    if let Some(extra) = extra_scope {
+        scope.insert(extra);
+    }
+    let state = State::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
+    let nonce = Nonce::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
+    let redirect_uri = RedirectUri::parse(format!("{}/callback", origin()))
+        .map_err(|e| format!("redirect_uri: {e}"))?;
+
+    let request = AuthorizationRequest {
+        response_type,
+        client_id: ClientId::new(config.client_id.clone()),
+        redirect_uri,
+        scope: scope.clone(),
+        audience: Some(config.audience.clone()).filter(|a| !a.is_empty()),
+        state: state.clone(),
+        nonce: response_type.has_id_token().then(|| nonce.clone()),
+        prompt: None,
+        response_mode: None,
+        max_age: None,
+    };
+    let url = request
+        .to_url(&discovery.authorization_endpoint)
+        .map_err(|e| e.to_string())?;
+
+    save_transaction(
+        &state,
+        &Transaction {
+            nonce,
+            return_to: safe_return_path(&return_to).to_owned(),
+            response_type,
+            scope: scope.clone(),
+            created_at_ms: browser::now_ms(),
+        },
+    )?;
+    log.push(EventKind::AuthorizeRedirect {
+        endpoint: discovery.authorization_endpoint.clone(),
+        response_type: response_type.to_string(),
+        scope: scope.to_string(),
+    });
+    browser::navigate_away(&url).map_err(|e| e.to_string())
+}
+
+/// Stores a transaction and drops the expired ones: each request has its own
+/// entry, so parallel requests never overwrite each other's nonce.
+fn save_transaction(state: &State, transaction: &Transaction) -> Result<(), String> {
+    let now = browser::now_ms();
+    if let Ok(all) = SessionStorage::get_all::<serde_json::Map<String, serde_json::Value>>() {
+        for (key, value) in all {
+            let expired =
+                serde_json::from_value::<Transaction>(value).map_or(true, |t| t.is_expired(now));
+            if key.starts_with(TX_PREFIX) && expired {
+                SessionStorage::delete(&key);
+            }
+        }
+    }
+    SessionStorage::set(format!("{TX_PREFIX}{state}"), transaction)
+        .map_err(|e| format!("cannot store the login transaction: {e}"))
+}
+
+/// Removes and returns the transaction of `state`: single use, so a replayed
+/// response finds nothing.
+fn take_transaction(state: &State) -> Option<Transaction> {
+    let key = format!("{TX_PREFIX}{state}");
+    let transaction = SessionStorage::get::<Transaction>(&key).ok();
+    SessionStorage::delete(&key);
+    transaction
+}
+
+/// Handles `/callback`: reads the fragment, removes it from the URL and the
+/// history at once, checks and validates the response, and keeps the tokens.
+/// Returns where to go next, or why the response was refused.
+pub async fn complete_callback(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+) -> Result<String, CallbackState> {
+    // The fragment exists only here, in the browser: it is never sent to the
+    // server (RFC 3986 §3.5). Read it, then scrub it before anything else runs.
+    let hash = browser::location_hash().unwrap_or_default();
+    if let Err(e) = browser::replace_url("/callback") {
+        return Err(CallbackState::Refused(format!(
+            "cannot remove the tokens from the URL: {e}"
+        )));
+    }
+    let refuse = |log: &EventLog, kind: EventKind, why: String| {
+        log.push(kind);
+        Err(CallbackState::Refused(why))
+    };
+
+    let response = match parse_fragment(&hash) {
+        Ok(response) => response,
+        Err(e) => {
+            return refuse(
+                &log,
+                EventKind::ResponseChecked {
+                    what: "response format".into(),
+                    passed: false,
+                    detail: Some(e.to_string()),
+                },
+                e.to_string(),
+            );
+        }
+    };
+    log.push(EventKind::FragmentRead {
+        parameters: form_parameter_names(&hash),
+    });
+
+    let transaction = response.state().and_then(take_transaction);
+    let transaction = match transaction {
+        Some(t) if !t.is_expired(browser::now_ms()) => t,
+        found => {
+            let why = if found.is_some() {
+                "the login transaction for this state has expired (10 min)".to_owned()
+            } else {
+                "state does not match any login started in this tab: a forged, replayed or stale response".to_owned()
+            };
+            return refuse(
+                &log,
+                EventKind::StateChecked {
+                    passed: false,
+                    detail: why.clone(),
+                },
+                why,
+            );
+        }
+    };
+    log.push(EventKind::StateChecked {
+        passed: true,
+        detail: "a live login transaction of this tab, now used up".into(),
+    });
+
+    let tokens = match response {
+        AuthorizationResponse::Error(error) => {
+            log.push(EventKind::AuthorizationError {
+                error: error.error.to_string(),
+                description: error.description.clone(),
+            });
+            return Err(CallbackState::ProviderError {
+                error: error.error.to_string(),
+                description: error.description,
+            });
+        }
+        AuthorizationResponse::Success(tokens) => tokens,
+    };
+
+    let expect = transaction.response_type;
+    let access_token = tokens.access_token.clone();
+    if expect.has_access_token() {
+        let bearer = tokens
+            .token_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("Bearer"));
+        if access_token.is_none() || !bearer {
+            let why = "the response lacks an access_token of token_type Bearer (RFC 6749 §4.2.2)"
+                .to_owned();
+            return refuse(
+                &log,
+                EventKind::ResponseChecked {
+                    what: "access token present".into(),
+                    passed: false,
+                    detail: Some(why.clone()),
+                },
+                why,
+            );
+        }
+    }
+
+    let now_ms = browser::now_ms();
+    let mut session = Session {
+        access_token: access_token.clone().map(Token::new),
+        access_token_expires_at_ms: tokens.expires_in.map(|s| now_ms + s * 1000),
+        scope: tokens
+            .scope
+            .clone()
+            .unwrap_or_else(|| transaction.scope.clone()),
+        id_token: None,
+        id_claims: serde_json::Map::new(),
+        id_token_expires_at_ms: None,
+        received_at_ms: now_ms,
+    };
+
+    if expect.has_id_token() {
+        let Some(id_token) = tokens.id_token.clone() else {
+            let why = "an id_token was asked for but none came back".to_owned();
+            return refuse(
+                &log,
+                EventKind::ResponseChecked {
+                    what: "id_token present".into(),
+                    passed: false,
+                    detail: Some(why.clone()),
+                },
+                why,
+            );
+        };
+        let claims = validate_id_token(
+            config,
+            auth,
+            log,
+            &id_token,
+            &transaction,
+            access_token.as_deref(),
+        )
+        .await
+        .map_err(CallbackState::Refused)?;
+        session.id_token_expires_at_ms = claims
+            .get("exp")
+            .and_then(serde_json::Value::as_u64)
+            .map(|exp| exp * 1000);
+        session.id_claims = claims;
+        session.id_token = Some(Token::new(id_token));
+    }
+
+    let storage = auth.settings.with_untracked(|s| s.token_storage.label());
+    log.push(EventKind::SignedIn {
+        subject: session.subject().map(str::to_owned),
+        scope: session.scope.to_string(),
+        storage: storage.to_owned(),
+    });
+    auth.set_session(Some(session));
+    Ok(safe_return_path(&transaction.return_to).to_owned())
+}
+
+fn form_parameter_names(hash: &str) -> Vec<String> {
+    let hash = hash.strip_prefix('#').unwrap_or(hash);
+    hash.split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// OIDC Core §3.2.2.11: algorithm, signature (WebCrypto, key by `kid`), then
+/// every claim check. Each check is logged; the first failure stops.
+async fn validate_id_token(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+    id_token: &str,
+    transaction: &Transaction,
+    access_token: Option<&str>,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let failed = |check: IdTokenCheck, why: String| {
+        log.push(EventKind::IdTokenChecked {
+            check,
+            passed: false,
+            detail: Some(why.clone()),
+        });
+        format!("{}: {why}", check.label())
+    };
+    let passed = |check: IdTokenCheck| {
+        log.push(EventKind::IdTokenChecked {
+            check,
+            passed: true,
+            detail: None,
+        });
+    };
+
+    let jws =
+        CompactJws::parse(id_token).map_err(|e| failed(IdTokenCheck::Signature, e.to_string()))?;
+    check_algorithm(&jws.header).map_err(|f| failed(f.check, f.reason))?;
+    passed(IdTokenCheck::Algorithm);
+
+    let discovery = discovery(config, auth, log)
+        .await
+        .map_err(|e| failed(IdTokenCheck::Signature, e))?;
+    let key = signing_key(&discovery, jws.header.kid.as_deref())
+        .await
+        .map_err(|e| failed(IdTokenCheck::Signature, e))?;
+    let (Some(n), Some(e)) = (key.n.as_deref(), key.e.as_deref()) else {
+        return Err(failed(IdTokenCheck::Signature, "the JWK has no n/e".into()));
+    };
+    let verified = browser::verify_rs256(n, e, jws.signing_input.as_bytes(), &jws.signature)
+        .await
+        .map_err(|e| failed(IdTokenCheck::Signature, e.to_string()))?;
+    if !verified {
+        return Err(failed(
+            IdTokenCheck::Signature,
+            "the signature does not verify with the issuer's key".into(),
+        ));
+    }
+    passed(IdTokenCheck::Signature);
+
+    let digest = match access_token {
+        Some(token) => Some(
+            browser::sha256(token.as_bytes())
+                .await
+                .map_err(|e| failed(IdTokenCheck::AtHash, e.to_string()))?,
+        ),
+        None => None,
+    };
+    let now = browser::now_ms() / 1000;
+    let skew = auth.settings.with_untracked(|s| s.clock_skew_secs);
+    let expectations = IdTokenExpectations {
+        issuer: &discovery.issuer,
+        client_id: &config.client_id,
+        nonce: &transaction.nonce,
+        access_token_sha256: digest.as_deref(),
+        now,
+        clock_skew: skew,
+        max_age_of_iat: 600 + skew,
+    };
+    match check_claims(&jws.claims, &expectations) {
+        Ok(checks) => {
+            for check in checks {
+                passed(check);
+            }
+            Ok(jws.claims)
+        }
+        Err(failure) => {
+            // Log the checks that ran before the failure too, in order.
+            for check in IdTokenCheck::ALL
+                .iter()
+                .skip_while(|c| **c != IdTokenCheck::Issuer)
+                .take_while(|c| **c != failure.check)
+            {
+                passed(*check);
+            }
+            Err(failed(failure.check, failure.reason))
+        }
+    }
+}
+
+/// Calls the API with the session's access token (RFC 6750 §2.1) and logs
+/// the verdict. Without a token the call goes out without one, so the API's
+/// answer to that is visible too.
+pub async fn call_api(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<HttpResponse, String> {
+    let token = auth
+        .session
+        .with_untracked(|s| s.as_ref().and_then(|s| s.access_token.clone()));
+    let url = format!("{}{path}", config.api_url.trim_end_matches('/'));
+    let response = browser::fetch(
+        method,
+        &url,
+        token.as_ref().map(Token::secret),
+        body.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let challenge = response
+        .www_authenticate
+        .as_deref()
+        .map(protocol::BearerChallenge::parse);
+    log.push(EventKind::ApiCall {
+        method: method.to_owned(),
+        url: path.to_owned(),
+        status: response.status,
+        error: challenge.and_then(|c| c.error),
+    });
+    Ok(response)
+}

@@ -1,0 +1,11 @@
+//! Small building blocks shared by the pages.
+
+mod client_only;
+mod event_log;
+mod login_button;
+mod session_status;
+
+pub use client_only::ClientOnly;
+pub use event_log::EventLogView;
+pub use login_button::LoginButton;
+pub use session_status::SessionStatus;

@@ -1,0 +1,332 @@
+//! The event log: what the client did and why, step by step.
+//!
+//! Each [`EventKind`] is one observable step of the flow (a redirect, one
+//! validation check, an API verdict) with the specification section behind
+//! it, so the log can grow into a timeline with links to the specs. The log
+//! holds no secrets (never a token or a nonce value) and survives the round
+//! trip to the provider in `sessionStorage`.
+
+use leptos::prelude::*;
+use protocol::IdTokenCheck;
+use serde::{Deserialize, Serialize};
+
+/// How an event reads: fine, failed, or neutral information.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A step that succeeded or a check that passed.
+    Passed,
+    /// A step that failed or a check that did not pass.
+    Failed,
+    /// Something that happened.
+    Info,
+}
+
+/// One step of a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The provider's metadata was read (OIDC Discovery §4).
+    Discovered { issuer: String },
+    /// The browser is sent to the authorization endpoint (RFC 6749 §4.2.1).
+    AuthorizeRedirect {
+        endpoint: String,
+        response_type: String,
+        scope: String,
+    },
+    /// The callback read the fragment and removed it from the URL and history.
+    FragmentRead { parameters: Vec<String> },
+    /// `state` matched, or did not match, a live transaction (RFC 6749 §10.12).
+    StateChecked { passed: bool, detail: String },
+    /// The provider answered with an error (RFC 6749 §4.2.2.1).
+    AuthorizationError {
+        error: String,
+        description: Option<String>,
+    },
+    /// One ID token check (OIDC Core §3.2.2.11).
+    IdTokenChecked {
+        check: IdTokenCheck,
+        passed: bool,
+        detail: Option<String>,
+    },
+    /// Another check of the response (token type, expires_in, ...).
+    ResponseChecked {
+        what: String,
+        passed: bool,
+        detail: Option<String>,
+    },
+    /// The tokens were accepted and kept.
+    SignedIn {
+        subject: Option<String>,
+        scope: String,
+        storage: String,
+    },
+    /// The tokens were dropped.
+    SignedOut { reason: String },
+    /// A call to the protected API and its verdict (RFC 6750 §3).
+    ApiCall {
+        method: String,
+        url: String,
+        status: u16,
+        error: Option<String>,
+    },
+}
+
+impl EventKind {
+    /// Passed, failed or neutral.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Self::StateChecked { passed, .. }
+            | Self::IdTokenChecked { passed, .. }
+            | Self::ResponseChecked { passed, .. } => {
+                if *passed {
+                    Outcome::Passed
+                } else {
+                    Outcome::Failed
+                }
+            }
+            Self::AuthorizationError { .. } => Outcome::Failed,
+            Self::SignedIn { .. } => Outcome::Passed,
+            Self::ApiCall { status, .. } if *status >= 400 => Outcome::Failed,
+            Self::ApiCall { .. } => Outcome::Passed,
+            _ => Outcome::Info,
+        }
+    }
+
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Discovered { issuer } => format!("Read the discovery document of {issuer}"),
+            Self::AuthorizeRedirect {
+                endpoint,
+                response_type,
+                scope,
+            } => {
+                format!("Redirect to {endpoint} (response_type={response_type}, scope={scope})")
+            }
+            Self::FragmentRead { parameters } => format!(
+                "Read the fragment ({}) and removed it from the address bar and history",
+                parameters.join(", ")
+            ),
+            Self::StateChecked {
+                passed: true,
+                detail,
+            } => format!("state matches: {detail}"),
+            Self::StateChecked {
+                passed: false,
+                detail,
+            } => format!("state refused: {detail}"),
+            Self::AuthorizationError { error, description } => match description {
+                Some(d) => format!("The provider answered {error}: {d}"),
+                None => format!("The provider answered {error}"),
+            },
+            Self::IdTokenChecked {
+                check,
+                passed,
+                detail,
+            } => {
+                let verdict = if *passed { "passed" } else { "FAILED" };
+                match detail {
+                    Some(d) => format!("id_token: {} {verdict}: {d}", check.label()),
+                    None => format!("id_token: {} {verdict}", check.label()),
+                }
+            }
+            Self::ResponseChecked {
+                what,
+                passed,
+                detail,
+            } => {
+                let verdict = if *passed { "passed" } else { "FAILED" };
+                match detail {
+                    Some(d) => format!("{what} {verdict}: {d}"),
+                    None => format!("{what} {verdict}"),
+                }
+            }
+            Self::SignedIn {
+                subject,
+                scope,
+                storage,
+            } => format!(
+                "Signed in as {} with scope \"{scope}\"; tokens kept in {storage}",
+                subject.as_deref().unwrap_or("(no id_token)")
+            ),
+            Self::SignedOut { reason } => format!("Signed out: {reason}"),
+            Self::ApiCall {
+                method,
+                url,
+                status,
+                error,
+            } => match error {
+                Some(e) => format!("{method} {url} → {status} ({e})"),
+                None => format!("{method} {url} → {status}"),
+            },
+        }
+    }
+
+    /// The specification section behind the step, with a link.
+    pub fn spec(&self) -> Option<(&'static str, &'static str)> {
+        const RFC6749_4_2: (&str, &str) = (
+            "RFC 6749 §4.2.1",
+            "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1",
+        );
+        match self {
+            Self::Discovered { .. } => Some((
+                "OIDC Discovery §4",
+                "https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig",
+            )),
+            Self::AuthorizeRedirect { .. } => Some(RFC6749_4_2),
+            Self::FragmentRead { .. } => Some((
+                "RFC 6749 §4.2.2",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
+            )),
+            Self::StateChecked { .. } => Some((
+                "RFC 6749 §10.12",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-10.12",
+            )),
+            Self::AuthorizationError { .. } => Some((
+                "RFC 6749 §4.2.2.1",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
+            )),
+            Self::IdTokenChecked { check, .. } => Some(check.spec()),
+            Self::ApiCall { .. } => Some((
+                "RFC 6750 §3",
+                "https://www.rfc-editor.org/rfc/rfc6750#section-3",
+            )),
+            Self::ResponseChecked { .. } => Some((
+                "RFC 6749 §4.2.2",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
+            )),
+            Self::SignedIn { .. } | Self::SignedOut { .. } => None,
+        }
+    }
+}
+
+/// An event with its place in the log and its time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Increasing number within the tab.
+    pub seq: u64,
+    /// Milliseconds since the Unix epoch.
+    pub at_ms: u64,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// The log, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct EventLog {
+    events: RwSignal<Vec<Event>>,
+}
+
+impl EventLog {
+    /// At most this many events are kept (the oldest go first).
+    pub const CAPACITY: usize = 200;
+    #[cfg(feature = "hydrate")]
+    const STORAGE_KEY: &'static str = "implicit.events";
+
+    /// Creates the log, restoring what this tab recorded before a redirect.
+    pub fn new() -> Self {
+        #[cfg(feature = "hydrate")]
+        let restored: Vec<Event> = {
+            use gloo_storage::Storage;
+            gloo_storage::SessionStorage::get(Self::STORAGE_KEY).unwrap_or_default()
+        };
+        #[cfg(not(feature = "hydrate"))]
+        let restored = Vec::new();
+        Self {
+            events: RwSignal::new(restored),
+        }
+    }
+
+    /// Records an event.
+    pub fn push(&self, kind: EventKind) {
+        #[cfg(feature = "hydrate")]
+        let at_ms = js_sys::Date::now() as u64;
+        #[cfg(not(feature = "hydrate"))]
+        let at_ms = 0;
+        self.events.update(|events| {
+            let seq = events.last().map_or(1, |e| e.seq + 1);
+            events.push(Event { seq, at_ms, kind });
+            if events.len() > Self::CAPACITY {
+                let excess = events.len() - Self::CAPACITY;
+                events.drain(..excess);
+            }
+            #[cfg(feature = "hydrate")]
+            {
+                use gloo_storage::Storage;
+                let _ = gloo_storage::SessionStorage::set(Self::STORAGE_KEY, &*events);
+            }
+        });
+    }
+
+    /// Empties the log.
+    pub fn clear(&self) {
+        self.events.set(Vec::new());
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            gloo_storage::SessionStorage::delete(Self::STORAGE_KEY);
+        }
+    }
+
+    /// The events, oldest first (reactive).
+    pub fn events(&self) -> Vec<Event> {
+        self.events.get()
+    }
+}
+
+impl Default for EventLog {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialize_with_a_kind_tag_and_no_token_fields() {
+        let event = EventKind::IdTokenChecked {
+            check: IdTokenCheck::Nonce,
+            passed: false,
+            detail: Some("nonce differs".into()),
+        };
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"id_token_checked","check":"nonce","passed":false,"detail":"nonce differs"}"#
+        );
+        assert_eq!(event.outcome(), Outcome::Failed);
+        assert_eq!(event.spec().unwrap().0, "OIDC Core §3.2.2.11");
+    }
+
+    #[test]
+    fn an_api_error_status_is_a_failure() {
+        let call = |status| EventKind::ApiCall {
+            method: "GET".into(),
+            url: "/api/private".into(),
+            status,
+            error: None,
+        };
+        assert_eq!(call(200).outcome(), Outcome::Passed);
+        assert_eq!(call(401).outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_events_up_to_its_capacity() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let log = EventLog::new();
+            for i in 0..(EventLog::CAPACITY + 5) {
+                log.push(EventKind::SignedOut {
+                    reason: i.to_string(),
+                });
+            }
+            let events = log.events();
+            assert_eq!(events.len(), EventLog::CAPACITY);
+            assert_eq!(events[0].seq, 6);
+            assert_eq!(events.last().unwrap().seq, EventLog::CAPACITY as u64 + 5);
+        });
+    }
+}

@@ -1,0 +1,109 @@
+use leptos::prelude::*;
+use protocol::{BearerChallenge, Scope};
+
+use crate::{
+    actions::{ApiResult, call_api, start_login},
+    components::{ClientOnly, EventLogView},
+};
+
+/// Calls to the protected API with `Authorization: Bearer` (RFC 6750 §2.1),
+/// showing the JSON or the error the API answered (RFC 6750 §3).
+#[component]
+pub fn ApiPage() -> impl IntoView {
+    let result = RwSignal::new(None::<Result<ApiResult, String>>);
+    let message = RwSignal::new(String::new());
+    let endpoints: [(&'static str, &'static str, &'static str); 4] = [
+        ("GET", "/api/public", "no token needed"),
+        ("GET", "/api/private", "any valid token"),
+        ("GET", "/api/private-scoped", "needs read:messages"),
+        ("GET", "/api/messages", "your messages; needs read:messages"),
+    ];
+    view! {
+        <section>
+            <h1>"Call the API"</h1>
+            <p class="hint">"Each call sends the access token in the Authorization header, never in the URL."</p>
+            <ClientOnly>
+                <ul class="api-calls">
+                    {endpoints.into_iter().map(|(method, path, what)| view! {
+                        <li>
+                            <button type="button" on:click=move |_| call_api(method, path, None, result)>
+                                {format!("{method} {path}")}
+                            </button>
+                            <span class="hint">{what}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <form
+                    class="post-message"
+                    on:submit=move |event| {
+                        event.prevent_default();
+                        let body = serde_json::json!({ "text": message.get_untracked() }).to_string();
+                        call_api("POST", "/api/messages", Some(body), result);
+                    }
+                >
+                    <label for="message">"New message (needs write:messages)"</label>
+                    <input
+                        id="message"
+                        type="text"
+                        maxlength="500"
+                        prop:value=move || message.get()
+                        on:input=move |event| message.set(event_target_value(&event))
+                    />
+                    <button type="submit">"POST /api/messages"</button>
+                </form>
+                <ApiResultView result/>
+            </ClientOnly>
+        </section>
+        <EventLogView/>
+    }
+}
+
+/// The last call's answer; a 403 `insufficient_scope` offers to ask for the
+/// missing scope (incremental consent).
+#[component]
+fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
+    let login_error = RwSignal::new(None::<String>);
+    move || {
+        result.get().map(|outcome| match outcome {
+            Err(error) => view! {
+                <div class="status-bad callout" role="alert">{format!("The call failed: {error}")}</div>
+            }
+            .into_any(),
+            Ok(response) => {
+                let challenge = response.www_authenticate.as_deref().map(BearerChallenge::parse);
+                let missing_scope = challenge
+                    .as_ref()
+                    .filter(|c| c.error.as_deref() == Some("insufficient_scope"))
+                    .and_then(|c| c.scope.clone())
+                    .and_then(|s| s.split(' ').next().and_then(|s| Scope::new(s).ok()));
+                let class = if response.status < 400 { "api-result status-ok" } else { "api-result status-bad" };
+                view! {
+                    <div class=class data-testid="api-result">
+                        <p>
+                            <strong>{response.request.clone()}</strong>" → "
+                            <span data-testid="api-status">{response.status}</span>
+                        </p>
+                        {response.www_authenticate.clone().map(|h| view! {
+                            <p>"WWW-Authenticate: "<code data-testid="www-authenticate">{h}</code></p>
+                        })}
+                        <pre data-testid="api-body">{response.body.clone()}</pre>
+                        {missing_scope.map(|scope| {
+                            let label = format!("Log in again asking for {scope}");
+                            view! {
+                                <p>"The token lacks a scope this call needs. Ask the user to consent to it:"</p>
+                                <button
+                                    type="button"
+                                    on:click=move |_| start_login("/api".into(), Some(scope.clone()), login_error)
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })}
+                        {move || login_error.get().map(|e| view! { <p class="status-bad">{e}</p> })}
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    }
+}

@@ -1,0 +1,59 @@
+use leptos::prelude::*;
+
+use crate::{auth::use_auth, components::ClientOnly};
+
+/// Each token's expiry, counting down.
+#[component]
+pub fn SessionPage() -> impl IntoView {
+    let auth = use_auth();
+    let now_ms = RwSignal::new(0u64);
+    // A one-second tick, in the browser only.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            now_ms.set(js_sys::Date::now() as u64);
+            if let Ok(handle) = set_interval_with_handle(
+                move || now_ms.set(js_sys::Date::now() as u64),
+                std::time::Duration::from_secs(1),
+            ) {
+                on_cleanup(move || handle.clear());
+            }
+        }
+    });
+    let remaining = move |at: Option<u64>| match at {
+        None => "no expiry given".to_owned(),
+        Some(at) => {
+            let now = now_ms.get();
+            if at <= now {
+                "expired".to_owned()
+            } else {
+                format!("{} s", (at - now).div_ceil(1000))
+            }
+        }
+    };
+    view! {
+        <section>
+            <h1>"Session"</h1>
+            <ClientOnly>
+                <Show when=move || auth.is_authenticated() fallback=|| view! { <p>"Signed out."</p> }>
+                    <dl class="origins">
+                        <dt>"Access token expires in"</dt>
+                        <dd data-testid="access-token-expiry">
+                            {move || remaining(auth.session.with(|s| s.as_ref().and_then(|s| s.access_token_expires_at_ms)))}
+                        </dd>
+                        <dt>"ID token expires in"</dt>
+                        <dd data-testid="id-token-expiry">
+                            {move || remaining(auth.session.with(|s| s.as_ref().and_then(|s| s.id_token_expires_at_ms)))}
+                        </dd>
+                        <dt>"Granted scope"</dt>
+                        <dd data-testid="granted-scope">
+                            {move || auth.session.with(|s| s.as_ref().map(|s| s.scope.to_string()).unwrap_or_default())}
+                        </dd>
+                        <dt>"Kept in"</dt>
+                        <dd>{move || auth.settings.with(|s| s.token_storage.label())}</dd>
+                    </dl>
+                </Show>
+            </ClientOnly>
+        </section>
+    }
+}
