@@ -77,19 +77,79 @@ pub fn call_api(
         let auth = expect_context::<Auth>();
         let log = expect_context::<EventLog>();
         leptos::task::spawn_local(async move {
-            let outcome = crate::auth::call_api(&config, auth, log, method, path, body)
-                .await
-                .map(|r| ApiResult {
-                    request: format!("{method} {path}"),
-                    status: r.status,
-                    www_authenticate: r.www_authenticate,
-                    body: r.body,
-                });
+            use crate::auth::{RenewReason, RenewalState, renew};
+            let invalid_token = |r: &crate::auth::browser::HttpResponse| {
+                r.status == 401
+                    && r.www_authenticate.as_deref().is_some_and(|h| {
+                        protocol::BearerChallenge::parse(h).error.as_deref()
+                            == Some("invalid_token")
+                    })
+            };
+            let mut outcome =
+                crate::auth::call_api(&config, auth, log, method, path, body.clone()).await;
+            // RFC 6750 §3.1 invalid_token: renew silently once and retry once.
+            if outcome.as_ref().is_ok_and(invalid_token)
+                && renew(&config, auth, log, RenewReason::ApiRetry).await
+            {
+                outcome = crate::auth::call_api(&config, auth, log, method, path, body).await;
+                if outcome.as_ref().is_ok_and(invalid_token) {
+                    auth.renewal.set(RenewalState::SessionEnded {
+                        reason: "the API refused the renewed token too — log in again".into(),
+                    });
+                }
+            }
+            let outcome = outcome.map(|r| ApiResult {
+                request: format!("{method} {path}"),
+                status: r.status,
+                www_authenticate: r.www_authenticate,
+                body: r.body,
+            });
             result.set(Some(outcome));
         });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (method, path, body, result);
+}
+
+/// Renews the tokens now, silently.
+pub fn renew_now() {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            crate::auth::renew(&config, auth, log, crate::auth::RenewReason::Manual).await;
+        });
+    }
+}
+
+/// Logs out here, in the other tabs and at the provider.
+pub fn logout(error: RwSignal<Option<String>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::auth::logout(&config, auth, log).await {
+                error.set(Some(e));
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = error;
+}
+
+/// Starts silent renewal, restore on load and the tab channel (browser only).
+pub fn start_session_manager() {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        crate::auth::start_session_manager(config, auth, log);
+    }
 }
 
 /// Forgets the session in this tab.

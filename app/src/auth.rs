@@ -9,16 +9,20 @@ pub mod browser;
 mod flow;
 #[cfg(feature = "hydrate")]
 pub mod provider;
+#[cfg(feature = "hydrate")]
+mod silent;
 
 use std::fmt;
 
 use leptos::prelude::*;
-use protocol::{ResponseType, ScopeSet};
+use protocol::{ResponseMode, ResponseType, ScopeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 #[cfg(feature = "hydrate")]
 pub use flow::{call_api, complete_callback, login};
+#[cfg(feature = "hydrate")]
+pub use silent::{RenewReason, logout, renew, start_session_manager};
 
 /// An access or ID token: a bearer credential, never printed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +136,44 @@ pub struct Settings {
     pub token_storage: TokenStorage,
     /// Clock difference allowed when checking `exp` and `iat`, in seconds.
     pub clock_skew_secs: u64,
+    /// How silent authentication gets its answer: the SPA's own
+    /// silent-callback page (`fragment`) or the issuer's page (`web_message`).
+    pub silent_response_mode: ResponseMode,
+    /// Give up on a silent authentication after this many seconds.
+    pub silent_timeout_secs: u64,
+    /// Renew this many seconds before the access token expires (or at 75 %
+    /// of its lifetime, when that is later).
+    pub renew_before_secs: u64,
+    /// Which logout endpoint to use.
+    pub logout_style: LogoutStyle,
+}
+
+/// How to end the session at the provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogoutStyle {
+    /// OpenID Connect RP-Initiated Logout: the discovery document's
+    /// `end_session_endpoint` with `post_logout_redirect_uri`.
+    #[default]
+    EndSession,
+    /// Auth0's `/v2/logout?client_id=…&returnTo=…`.
+    Auth0,
+}
+
+/// Where silent renewal stands, for the Session page and the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenewalState {
+    /// Nothing planned (signed out, or no expiry known).
+    Idle,
+    /// The next renewal is due at this time (ms since the epoch).
+    Scheduled { at_ms: u64 },
+    /// A silent authentication is running.
+    InFlight,
+    /// The last attempt failed but the session may recover (timeout, network).
+    Failed { reason: String, retry_at_ms: u64 },
+    /// The provider needs the user (`login_required`...): renewal stopped
+    /// until the next interactive login.
+    SessionEnded { reason: String },
 }
 
 impl Default for Settings {
@@ -140,6 +182,10 @@ impl Default for Settings {
             response_type: ResponseType::IdTokenToken,
             token_storage: TokenStorage::Memory,
             clock_skew_secs: 60,
+            silent_response_mode: ResponseMode::Fragment,
+            silent_timeout_secs: 10,
+            renew_before_secs: 60,
+            logout_style: LogoutStyle::EndSession,
         }
     }
 }
@@ -169,6 +215,11 @@ pub struct Auth {
     pub settings: RwSignal<Settings>,
     /// The callback page's progress.
     pub callback: RwSignal<CallbackState>,
+    /// Silent renewal's progress.
+    pub renewal: RwSignal<RenewalState>,
+    /// Bumped by logout and by each new login: work started under an older
+    /// generation (a renewal in flight) must not install its result.
+    pub generation: RwSignal<u64>,
 }
 
 impl Auth {
@@ -195,6 +246,8 @@ impl Auth {
             session: RwSignal::new(session),
             settings: RwSignal::new(settings),
             callback: RwSignal::new(CallbackState::Working),
+            renewal: RwSignal::new(RenewalState::Idle),
+            generation: RwSignal::new(0),
         }
     }
 

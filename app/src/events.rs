@@ -63,6 +63,19 @@ pub enum EventKind {
     },
     /// The tokens were dropped.
     SignedOut { reason: String },
+    /// A silent authentication (`prompt=none` in a hidden iframe) started.
+    SilentStarted {
+        reason: String,
+        response_mode: String,
+    },
+    /// A silent authentication ended.
+    SilentFinished { passed: bool, detail: String },
+    /// The next renewal was scheduled.
+    RenewalScheduled { in_secs: u64 },
+    /// Another tab shared its session or its logout.
+    OtherTab { detail: String },
+    /// The browser is sent to the provider's logout endpoint.
+    LogoutRedirect { endpoint: String },
     /// A call to the protected API and its verdict (RFC 6750 §3).
     ApiCall {
         method: String,
@@ -86,6 +99,8 @@ impl EventKind {
                 }
             }
             Self::AuthorizationError { .. } => Outcome::Failed,
+            Self::SilentFinished { passed: true, .. } => Outcome::Passed,
+            Self::SilentFinished { passed: false, .. } => Outcome::Failed,
             Self::SignedIn { .. } => Outcome::Passed,
             Self::ApiCall { status, .. } if *status >= 400 => Outcome::Failed,
             Self::ApiCall { .. } => Outcome::Passed,
@@ -151,6 +166,25 @@ impl EventKind {
                 subject.as_deref().unwrap_or("(no id_token)")
             ),
             Self::SignedOut { reason } => format!("Signed out: {reason}"),
+            Self::SilentStarted {
+                reason,
+                response_mode,
+            } => format!(
+                "Silent authentication ({reason}): prompt=none in a hidden iframe, response_mode={response_mode}"
+            ),
+            Self::SilentFinished {
+                passed: true,
+                detail,
+            } => format!("Silent authentication succeeded: {detail}"),
+            Self::SilentFinished {
+                passed: false,
+                detail,
+            } => format!("Silent authentication failed: {detail}"),
+            Self::RenewalScheduled { in_secs } => format!("Next renewal in {in_secs} s"),
+            Self::OtherTab { detail } => format!("Another tab: {detail}"),
+            Self::LogoutRedirect { endpoint } => {
+                format!("Redirect to the provider's logout endpoint {endpoint}")
+            }
             Self::ApiCall {
                 method,
                 url,
@@ -196,7 +230,18 @@ impl EventKind {
                 "RFC 6749 §4.2.2",
                 "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
             )),
-            Self::SignedIn { .. } | Self::SignedOut { .. } => None,
+            Self::SilentStarted { .. } | Self::SilentFinished { .. } => Some((
+                "OIDC Core §3.1.2.1 (prompt=none)",
+                "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest",
+            )),
+            Self::LogoutRedirect { .. } => Some((
+                "OIDC RP-Initiated Logout §2",
+                "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout",
+            )),
+            Self::SignedIn { .. }
+            | Self::SignedOut { .. }
+            | Self::RenewalScheduled { .. }
+            | Self::OtherTab { .. } => None,
         }
     }
 }

@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(events::EventLog::new());
     auth::provide_auth();
+    // Effects run in the browser only: silent renewal lives there.
+    Effect::new(|_| actions::start_session_manager());
 
     view! {
         <Stylesheet id="leptos" href="/pkg/implicit.css"/>

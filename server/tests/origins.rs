@@ -69,3 +69,46 @@ async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"), "{html}");
 }
+
+#[tokio::test]
+async fn the_silent_callback_page_runs_only_its_own_script_and_only_in_our_frames() {
+    let options = LeptosOptions::builder().output_name("implicit").build();
+    let router = server::spa::router(options, Config::default().spa.to_app_config());
+    let response = router
+        .oneshot(
+            Request::get("/silent-callback.html")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    let script = html
+        .split("<script>")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    // The CSP names exactly the hash of the script the page carries.
+    use base64::Engine;
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, script.as_bytes());
+    let hash = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+    assert!(
+        csp.contains(&format!("script-src 'sha256-{hash}'")),
+        "{csp}"
+    );
+    assert!(
+        script.contains("location.origin"),
+        "posts to its own origin only: {script}"
+    );
+}

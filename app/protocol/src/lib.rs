@@ -21,6 +21,7 @@ mod response;
 mod response_type;
 mod return_path;
 mod scope;
+mod silent;
 mod transaction;
 mod values;
 
@@ -42,5 +43,9 @@ pub use response::{
 pub use response_type::{ResponseType, ResponseTypeError};
 pub use return_path::safe_return_path;
 pub use scope::{Scope, ScopeError, ScopeSet};
+pub use silent::{
+    MessageSource, SILENT_CALLBACK_MESSAGE, WEB_MESSAGE_TYPE, accept_message, delay_until,
+    origin_of, renewal_deadline,
+};
 pub use transaction::Transaction;
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

@@ -165,3 +165,122 @@ pub fn navigate_away(url: &str) -> Result<(), BrowserError> {
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
+
+/// Loads `url` in a hidden iframe and waits for a `message` event that
+/// `accept` turns into a result; `accept` gets `event.origin`, whether
+/// `event.source` is that iframe's window, and `event.data` as JSON. Gives
+/// `None` after `timeout_ms`. The iframe, the listener and the timer are
+/// removed in every case, so the next attempt starts clean.
+pub async fn response_from_hidden_iframe(
+    url: &str,
+    timeout_ms: u32,
+    accept: impl Fn(&str, bool, &serde_json::Value) -> Option<String> + 'static,
+) -> Result<Option<String>, BrowserError> {
+    use std::{cell::RefCell, rc::Rc};
+    use wasm_bindgen::closure::Closure;
+
+    let window = window()?;
+    let document = window
+        .document()
+        .ok_or_else(|| BrowserError("no document".into()))?;
+    let body = document
+        .body()
+        .ok_or_else(|| BrowserError("no body".into()))?;
+    let iframe: web_sys::HtmlIFrameElement = document.create_element("iframe")?.unchecked_into();
+    iframe.set_attribute("style", "display:none")?;
+    iframe.set_attribute("aria-hidden", "true")?;
+    iframe.set_attribute("title", "silent authentication")?;
+    iframe.set_attribute("data-silent-auth", "")?;
+    body.append_child(&iframe)?;
+    let frame_window: JsValue = iframe.content_window().map_or(JsValue::NULL, Into::into);
+
+    let resolve: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let settled = js_sys::Promise::new(&mut |res, _rej| {
+        *resolve.borrow_mut() = Some(res);
+    });
+    let settle = {
+        let resolve = resolve.clone();
+        move |value: &JsValue| {
+            if let Some(f) = resolve.borrow_mut().take() {
+                let _ = f.call1(&JsValue::NULL, value);
+            }
+        }
+    };
+
+    let on_message = {
+        let settle = settle.clone();
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let from_iframe = event
+                .source()
+                .is_some_and(|source| js_sys::Object::is(&source, &frame_window));
+            let data = js_sys::JSON::stringify(&event.data())
+                .ok()
+                .and_then(|s| s.as_string())
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or(serde_json::Value::Null);
+            if let Some(fragment) = accept(&event.origin(), from_iframe, &data) {
+                settle(&JsValue::from_str(&fragment));
+            }
+        })
+    };
+    let on_timeout = {
+        let settle = settle.clone();
+        Closure::<dyn Fn()>::new(move || settle(&JsValue::NULL))
+    };
+    window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref())?;
+    let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        on_timeout.as_ref().unchecked_ref(),
+        i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+    )?;
+    iframe.set_src(url);
+
+    let outcome = JsFuture::from(settled).await;
+
+    let _ =
+        window.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    window.clear_timeout_with_handle(timer);
+    iframe.remove();
+    drop((on_message, on_timeout));
+    Ok(outcome?.as_string())
+}
+
+/// Runs `work` while holding the Web Lock `name`, if no other tab holds it
+/// (`ifAvailable`): one renewal in flight across tabs. Returns `None` when
+/// another tab holds the lock. Without Web Locks, runs `work` directly.
+pub async fn with_lock_if_available<T>(
+    name: &str,
+    work: impl std::future::Future<Output = T>,
+) -> Result<Option<T>, BrowserError> {
+    use std::{cell::RefCell, rc::Rc};
+    use wasm_bindgen::closure::Closure;
+
+    let navigator: JsValue = window()?.navigator().into();
+    let locks = Reflect::get(&navigator, &"locks".into())?;
+    let request = Reflect::get(&locks, &"request".into())?;
+    let Some(request) = request.dyn_ref::<js_sys::Function>() else {
+        return Ok(Some(work.await));
+    };
+
+    let release_slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let release = js_sys::Promise::new(&mut |res, _| *release_slot.borrow_mut() = Some(res));
+    let acquired_slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let acquired = js_sys::Promise::new(&mut |res, _| *acquired_slot.borrow_mut() = Some(res));
+    let callback = {
+        let acquired_slot = acquired_slot.clone();
+        Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |lock: JsValue| {
+            if let Some(f) = acquired_slot.borrow_mut().take() {
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_bool(!lock.is_null()));
+            }
+            release.clone()
+        })
+    };
+    let options = object(&[("ifAvailable", true.into())])?;
+    request.call3(&locks, &name.into(), &options, callback.as_ref())?;
+    let got_it = JsFuture::from(acquired).await?.as_bool() == Some(true);
+    let result = if got_it { Some(work.await) } else { None };
+    if let Some(f) = release_slot.borrow_mut().take() {
+        let _ = f.call0(&JsValue::NULL);
+    }
+    drop(callback);
+    Ok(result)
+}

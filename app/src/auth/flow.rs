@@ -24,7 +24,7 @@ use crate::{
 
 const TX_PREFIX: &str = "implicit.tx.";
 /// 256 bits of randomness for `state` and `nonce` (at least 128 are needed).
-const RANDOM_BYTES: usize = 32;
+pub(super) const RANDOM_BYTES: usize = 32;
 
 thread_local! {
     /// The provider's metadata and keys, read once per page load; the keys are
@@ -32,7 +32,7 @@ thread_local! {
     static PROVIDER: RefCell<Option<(ProviderMetadata, JwkSet)>> = const { RefCell::new(None) };
 }
 
-async fn discovery(
+pub(super) async fn discovery(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
@@ -69,7 +69,7 @@ async fn signing_key(discovery: &ProviderMetadata, kid: Option<&str>) -> Result<
     found.ok_or_else(|| format!("the provider's JWKS has no RSA signing key with kid {kid:?}"))
 }
 
-fn origin() -> String {
+pub(super) fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
@@ -132,7 +132,7 @@ pub async fn login(
 
 /// Stores a transaction and drops the expired ones: each request has its own
 /// entry, so parallel requests never overwrite each other's nonce.
-fn save_transaction(state: &State, transaction: &Transaction) -> Result<(), String> {
+pub(super) fn save_transaction(state: &State, transaction: &Transaction) -> Result<(), String> {
     let now = browser::now_ms();
     if let Ok(all) = SessionStorage::get_all::<serde_json::Map<String, serde_json::Value>>() {
         for (key, value) in all {
@@ -172,12 +172,26 @@ pub async fn complete_callback(
             "cannot remove the tokens from the URL: {e}"
         )));
     }
+    let transaction = accept_response(config, auth, log, &hash).await?;
+    Ok(safe_return_path(&transaction.return_to).to_owned())
+}
+
+/// Checks an authorization response given in fragment form (`name=value&…`)
+/// against the transaction its `state` names, validates its tokens and, when
+/// everything passes, makes them the session. Used by the callback page and
+/// by silent authentication alike.
+pub(super) async fn accept_response(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+    fragment: &str,
+) -> Result<Transaction, CallbackState> {
     let refuse = |log: &EventLog, kind: EventKind, why: String| {
         log.push(kind);
         Err(CallbackState::Refused(why))
     };
 
-    let response = match parse_fragment(&hash) {
+    let response = match parse_fragment(fragment) {
         Ok(response) => response,
         Err(e) => {
             return refuse(
@@ -192,7 +206,7 @@ pub async fn complete_callback(
         }
     };
     log.push(EventKind::FragmentRead {
-        parameters: form_parameter_names(&hash),
+        parameters: form_parameter_names(fragment),
     });
 
     let transaction = response.state().and_then(take_transaction);
@@ -301,13 +315,22 @@ pub async fn complete_callback(
     }
 
     let storage = auth.settings.with_untracked(|s| s.token_storage.label());
+    let previous_subject = auth
+        .session
+        .with_untracked(|s| s.as_ref().and_then(|s| s.subject().map(str::to_owned)));
+    if previous_subject.is_some() && previous_subject.as_deref() != session.subject() {
+        // Another user at the provider: a new session, nothing carried over.
+        log.push(EventKind::SignedOut {
+            reason: "the provider answered for a different user".into(),
+        });
+    }
     log.push(EventKind::SignedIn {
         subject: session.subject().map(str::to_owned),
         scope: session.scope.to_string(),
         storage: storage.to_owned(),
     });
     auth.set_session(Some(session));
-    Ok(safe_return_path(&transaction.return_to).to_owned())
+    Ok(transaction)
 }
 
 fn form_parameter_names(hash: &str) -> Vec<String> {

@@ -1,6 +1,10 @@
 use leptos::prelude::*;
 
-use crate::{auth::use_auth, components::ClientOnly};
+use crate::{
+    actions::renew_now,
+    auth::{RenewalState, use_auth},
+    components::{ClientOnly, EventLogView, SessionStatus},
+};
 
 /// Each token's expiry, counting down.
 #[component]
@@ -51,9 +55,24 @@ pub fn SessionPage() -> impl IntoView {
                         </dd>
                         <dt>"Kept in"</dt>
                         <dd>{move || auth.settings.with(|s| s.token_storage.label())}</dd>
+                        <dt>"Silent renewal"</dt>
+                        <dd data-testid="renewal-state">
+                            {move || match auth.renewal.get() {
+                                RenewalState::Idle => "idle".to_owned(),
+                                RenewalState::Scheduled { at_ms } => format!("next renewal in {}", remaining(Some(at_ms))),
+                                RenewalState::InFlight => "renewing now…".to_owned(),
+                                RenewalState::Failed { reason, retry_at_ms } => {
+                                    format!("last attempt failed: {reason}; retry in {}", remaining(Some(retry_at_ms)))
+                                }
+                                RenewalState::SessionEnded { reason } => format!("stopped: {reason}"),
+                            }}
+                        </dd>
                     </dl>
+                    <button type="button" on:click=move |_| renew_now()>"Renew now"</button>
                 </Show>
+                <SessionStatus/>
             </ClientOnly>
         </section>
+        <EventLogView/>
     }
 }

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
-use protocol::ResponseType;
+use protocol::{ResponseMode, ResponseType};
 
 use crate::{
-    auth::{TokenStorage, use_auth},
+    auth::{LogoutStyle, Settings, TokenStorage, use_auth},
     components::ClientOnly,
 };
 
@@ -18,6 +18,11 @@ pub fn SettingsPage() -> impl IntoView {
     let set_response_type = move |response_type: ResponseType| {
         let mut settings = auth.settings.get_untracked();
         settings.response_type = response_type;
+        auth.set_settings(settings);
+    };
+    let update = move |change: fn(&mut Settings)| {
+        let mut settings = auth.settings.get_untracked();
+        change(&mut settings);
         auth.set_settings(settings);
     };
     view! {
@@ -58,6 +63,36 @@ pub fn SettingsPage() -> impl IntoView {
                             }}</span>
                         </label>
                     }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>"Silent authentication answers through"</legend>
+                    <label class="choice">
+                        <input type="radio" name="silent-mode"
+                            prop:checked=move || auth.settings.with(|s| s.silent_response_mode == ResponseMode::Fragment)
+                            on:change=move |_| update(|s| s.silent_response_mode = ResponseMode::Fragment)/>
+                        <span><code>"fragment"</code>" — the provider redirects the iframe to this app's tiny silent-callback page, which posts the fragment to this window"</span>
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="silent-mode"
+                            prop:checked=move || auth.settings.with(|s| s.silent_response_mode == ResponseMode::WebMessage)
+                            on:change=move |_| update(|s| s.silent_response_mode = ResponseMode::WebMessage)/>
+                        <span><code>"web_message"</code>" — the provider's own page posts the response (Auth0's checkSession)"</span>
+                    </label>
+                </fieldset>
+                <fieldset>
+                    <legend>"Logout endpoint"</legend>
+                    <label class="choice">
+                        <input type="radio" name="logout-style"
+                            prop:checked=move || auth.settings.with(|s| s.logout_style == LogoutStyle::EndSession)
+                            on:change=move |_| update(|s| s.logout_style = LogoutStyle::EndSession)/>
+                        <span>"OpenID Connect "<code>"end_session_endpoint"</code>" (from discovery)"</span>
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="logout-style"
+                            prop:checked=move || auth.settings.with(|s| s.logout_style == LogoutStyle::Auth0)
+                            on:change=move |_| update(|s| s.logout_style = LogoutStyle::Auth0)/>
+                        <span>"Auth0 "<code>"/v2/logout"</code></span>
+                    </label>
                 </fieldset>
             </ClientOnly>
         </section>

@@ -1,0 +1,53 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { ISSUER } from "./origins";
+
+// The demo users of the default tenant (shown on the issuer's login page).
+export const ALICE = { username: "alice", password: "wonderland" };
+
+/** Back to the configured issuer state: no faults, sessions, consents. */
+export async function resetIssuer(request: APIRequestContext): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/reset`);
+  expect(response.ok()).toBeTruthy();
+}
+
+/** Arms a dev-control fault for the next `count` authorization responses. */
+export async function armFault(
+  request: APIRequestContext,
+  fault: { error: string } | { tamper: string },
+  count = 1,
+  promptNoneOnly = false,
+): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/faults`, {
+    data: { fault, count, prompt_none_only: promptNoneOnly },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+/** Waits until the page has hydrated (client-only parts are rendered). */
+export async function waitForApp(page: Page): Promise<void> {
+  await expect(page.getByTestId("session-status")).toBeVisible({ timeout: 20_000 });
+}
+
+/** Fills the issuer's login form. */
+export async function logInAtIssuer(page: Page, user = ALICE): Promise<void> {
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+  await page.getByLabel("Username").fill(user.username);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** From the SPA's home page: full first login with consent. */
+export async function firstLogin(page: Page): Promise<void> {
+  await page.goto("/");
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtIssuer(page);
+  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByTestId("user-name")).toBeVisible();
+}
+
+/** Client-side navigation through the app's menu (keeps in-memory tokens). */
+export async function openPage(page: Page, name: "Home" | "Profile" | "API" | "Session" | "Settings"): Promise<void> {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+}

@@ -1,0 +1,150 @@
+import { expect, test, type Page } from "@playwright/test";
+import { API, ISSUER, SPA } from "../origins";
+import { armFault, firstLogin, logInAtIssuer, openPage, resetIssuer, waitForApp } from "../helpers";
+
+test.beforeEach(async ({ request }) => {
+  await resetIssuer(request);
+});
+
+async function callApi(page: Page, label: string): Promise<string> {
+  await page.getByRole("button", { name: label, exact: true }).click();
+  const result = page.getByTestId("api-result");
+  await expect(result).toContainText(label);
+  return (await page.getByTestId("api-status").textContent()) ?? "";
+}
+
+test("first login asks for consent, then every API call succeeds and no token stays in the URL or history", async ({
+  page,
+}) => {
+  const fragments: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame() && frame.url().includes("#")) fragments.push(frame.url());
+  });
+  await firstLogin(page);
+
+  // The callback URL carried the tokens, and the app removed them at once.
+  expect(fragments.some((url) => url.startsWith(`${SPA}/callback#`))).toBeTruthy();
+  expect(page.url()).toBe(`${SPA}/`);
+  expect(await page.evaluate(() => window.location.hash)).toBe("");
+  const log = page.getByTestId("event-log");
+  for (const check of ["signature valid", "issuer (iss)", "audience (aud)", "nonce matches", "access token hash (at_hash)"]) {
+    await expect(log).toContainText(`id_token: ${check} passed`);
+  }
+
+  await openPage(page, "API");
+  for (const call of ["GET /api/public", "GET /api/private", "GET /api/private-scoped", "GET /api/messages"]) {
+    expect(await callApi(page, call), call).toBe("200");
+  }
+
+  // Back through history: no entry holds a token.
+  await page.goBack();
+  expect(page.url()).not.toContain("access_token");
+  expect(page.url()).not.toContain("id_token");
+});
+
+test("a second login skips the consent page", async ({ page }) => {
+  await firstLogin(page);
+  const consentShown: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame.url().startsWith(ISSUER)) consentShown.push(frame.url());
+  });
+  await page.getByRole("button", { name: "Forget tokens" }).click();
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^Authorize / })).toHaveCount(0);
+  expect(consentShown.every((url) => !url.includes("/consent"))).toBeTruthy();
+});
+
+// Each tampering of the issuer's dev controls is caught by its own check.
+const tamperings: Array<[string, string]> = [
+  ["wrong_nonce", "nonce matches"],
+  ["bad_signature", "signature valid"],
+  ["wrong_aud", "audience (aud)"],
+  ["wrong_iss", "issuer (iss)"],
+  ["expired", "not expired (exp)"],
+  ["wrong_at_hash", "access token hash (at_hash)"],
+];
+for (const [tamper, check] of tamperings) {
+  test(`a token with ${tamper} is refused by the "${check}" check and nothing is kept`, async ({ page, request }) => {
+    await firstLogin(page);
+    await page.getByRole("button", { name: "Forget tokens" }).click();
+    await armFault(request, { tamper });
+
+    const apiCalls: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(API)) apiCalls.push(r.url());
+    });
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("callback-refused")).toBeVisible();
+    await expect(page.getByTestId("refusal-reason")).toContainText(check);
+    await expect(page.getByTestId("event-log")).toContainText(`id_token: ${check} FAILED`);
+
+    await openPage(page, "Session");
+    await expect(page.getByText("Signed out.")).toBeVisible();
+    expect(apiCalls).toEqual([]);
+  });
+}
+
+test("a response whose state matches no login of this tab is refused", async ({ page }) => {
+  await page.goto("/callback#access_token=x.y.z&token_type=Bearer&state=forged-state");
+  await expect(page.getByTestId("refusal-reason")).toContainText("state does not match");
+  expect(await page.evaluate(() => window.location.hash)).toBe("");
+});
+
+test("a replayed callback URL is refused: its transaction was used up", async ({ page }) => {
+  let callbackUrl = "";
+  page.on("framenavigated", (frame) => {
+    if (frame.url().startsWith(`${SPA}/callback#`)) callbackUrl = frame.url();
+  });
+  await firstLogin(page);
+  expect(callbackUrl).toContain("access_token=");
+  await page.goto(callbackUrl);
+  await expect(page.getByTestId("refusal-reason")).toContainText("state does not match");
+});
+
+test("denied consent is shown with a way to try again", async ({ page }) => {
+  await page.goto("/");
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await logInAtIssuer(page);
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByTestId("callback-error")).toContainText("access_denied");
+  await expect(page.getByRole("button", { name: "Log in again" })).toBeVisible();
+});
+
+test("a 403 insufficient_scope leads to a login asking for that scope, then the call succeeds", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "API");
+  await page.getByLabel("New message (needs write:messages)").fill("hello from the test");
+  await page.getByRole("button", { name: "POST /api/messages" }).click();
+  await expect(page.getByTestId("api-status")).toHaveText("403");
+  await expect(page.getByTestId("www-authenticate")).toContainText('error="insufficient_scope"');
+
+  await page.getByRole("button", { name: "Log in again asking for write:messages" }).click();
+  // Incremental consent: the consent page lists the new scope.
+  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
+  await expect(page.locator("ul.scopes")).toContainText("write:messages");
+  await page.getByRole("button", { name: "Allow" }).click();
+
+  await expect(page).toHaveURL(`${SPA}/api`);
+  await page.getByLabel("New message (needs write:messages)").fill("hello again");
+  await page.getByRole("button", { name: "POST /api/messages" }).click();
+  await expect(page.getByTestId("api-status")).toHaveText(/^20[01]$/);
+  expect(await callApi(page, "GET /api/messages")).toBe("200");
+  await expect(page.getByTestId("api-body")).toContainText("hello again");
+});
+
+test("an error description with HTML in it is shown as text, never run", async ({ page }) => {
+  const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+  await page.route(`${ISSUER}/authorize**`, async (route) => {
+    const state = new URL(route.request().url()).searchParams.get("state") ?? "";
+    const fragment = new URLSearchParams({ error: "access_denied", error_description: hostile, state });
+    await route.fulfill({ status: 302, headers: { location: `${SPA}/callback#${fragment}` } });
+  });
+  await page.goto("/");
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("error-description")).toHaveText(hostile);
+  await expect(page.getByTestId("callback-error").locator("img, b")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
