@@ -51,3 +51,28 @@ export async function firstLogin(page: Page): Promise<void> {
 export async function openPage(page: Page, name: "Home" | "Profile" | "API" | "Session" | "Settings"): Promise<void> {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
 }
+
+/** Sets token lifetimes at the issuer (dev control). */
+export async function setLifetimes(
+  request: APIRequestContext,
+  lifetimes: { access_token_secs?: number; id_token_secs?: number },
+): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/lifetimes`, { data: lifetimes });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+/** Delays the issuer's /authorize answers (dev control). */
+export async function setLatency(request: APIRequestContext, ms: number): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/latency`, { data: { ms } });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
+/** Whether a request is a silent (prompt=none) authorization request. */
+export function isSilentAuthorize(url: string): boolean {
+  return url.startsWith(`${ISSUER}/authorize`) && new URL(url).searchParams.get("prompt") === "none";
+}
+
+/** Counts the event log's lines that contain `text`. */
+export async function countLogLines(page: Page, text: string): Promise<number> {
+  return page.getByTestId("event-log").locator("li", { hasText: text }).count();
+}

@@ -1,0 +1,203 @@
+import { expect, test } from "@playwright/test";
+import { API, SPA } from "../origins";
+import {
+  armFault,
+  countLogLines,
+  firstLogin,
+  isSilentAuthorize,
+  openPage,
+  resetIssuer,
+  setLatency,
+  setLifetimes,
+  waitForApp,
+} from "../helpers";
+
+const RENEWED = "Silent authentication succeeded";
+
+test.beforeEach(async ({ request }) => {
+  await resetIssuer(request);
+});
+
+test("with short-lived tokens, two silent renewals happen with no visible navigation and the API keeps answering", async ({
+  page,
+  request,
+}) => {
+  await setLifetimes(request, { access_token_secs: 4, id_token_secs: 4 });
+  await firstLogin(page);
+  await openPage(page, "Session");
+  const visible: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) visible.push(frame.url());
+  });
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  expect(visible.filter((url) => !url.startsWith(SPA))).toEqual([]);
+  expect(page.url()).toBe(`${SPA}/session`);
+
+  await openPage(page, "API");
+  await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
+  await expect(page.getByTestId("api-status")).toHaveText("200");
+});
+
+test("a reload restores the session silently", async ({ page }) => {
+  await firstLogin(page);
+  await page.reload();
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  await expect(page.getByTestId("event-log")).toContainText("Silent authentication (page load)");
+});
+
+test("login_required during renewal ends the session once, with no retry loop, and a new login works", async ({
+  page,
+  request,
+}) => {
+  await setLifetimes(request, { access_token_secs: 4, id_token_secs: 4 });
+  await firstLogin(page);
+  await armFault(request, { error: "login_required" }, 1, true);
+  let silentRequests = 0;
+  page.on("request", (r) => {
+    if (isSilentAuthorize(r.url())) silentRequests += 1;
+  });
+  await expect(page.getByTestId("session-ended")).toBeVisible({ timeout: 15_000 });
+  const afterEnd = silentRequests;
+  await page.waitForTimeout(6_000);
+  expect(silentRequests).toBe(afterEnd);
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+
+  await setLifetimes(request, { access_token_secs: 120, id_token_secs: 120 });
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  await expect(page.getByTestId("session-ended")).toHaveCount(0);
+});
+
+test("a renewal that times out is reported, cleaned up, and the next attempt recovers", async ({ page, request }) => {
+  await page.addInitScript(() => {
+    const key = "implicit.settings";
+    const settings = JSON.parse(localStorage.getItem(key) ?? "{}");
+    localStorage.setItem(key, JSON.stringify({ ...settings, silent_timeout_secs: 2 }));
+  });
+  await firstLogin(page);
+  await openPage(page, "Session");
+  await setLatency(request, 4_000);
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect(page.getByTestId("event-log")).toContainText("no answer from the provider within 2 s", {
+    timeout: 10_000,
+  });
+  await expect(page.locator("iframe[data-silent-auth]")).toHaveCount(0);
+
+  await setLatency(request, 0);
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect.poll(() => countLogLines(page, RENEWED)).toBe(1);
+  await expect(page.getByTestId("user-name")).toBeVisible();
+});
+
+test("a forged postMessage from another origin or window is ignored during a renewal", async ({ page, request }) => {
+  await firstLogin(page);
+  await openPage(page, "Session");
+  await setLatency(request, 2_000);
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect(page.locator("iframe[data-silent-auth]")).toHaveCount(1);
+
+  const forged = { type: "implicit.silent-callback", fragment: "#error=login_required&state=forged" };
+  // From the page itself (not our iframe), and from a frame of another origin.
+  await page.evaluate((message) => window.postMessage(message, "*"), forged);
+  await page.evaluate((url) => {
+    const frame = document.createElement("iframe");
+    frame.src = url;
+    frame.id = "attacker";
+    document.body.appendChild(frame);
+  }, `${API}/health`);
+  const attacker = page.frameLocator("#attacker");
+  await expect(attacker.locator("body")).toContainText("ok");
+  const attackerFrame = page.frames().find((f) => f.url().startsWith(API));
+  await attackerFrame?.evaluate((message) => window.parent.postMessage(message, "*"), forged);
+
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 10_000 }).toBe(1);
+  await expect(page.getByTestId("session-ended")).toHaveCount(0);
+  await expect(page.getByTestId("user-name")).toBeVisible();
+});
+
+test("an API 401 invalid_token triggers one silent renewal and one retry that succeeds", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "API");
+  let refused = 0;
+  await page.route(`${API}/api/private`, async (route) => {
+    if (refused === 0) {
+      refused += 1;
+      await route.fulfill({
+        status: 401,
+        headers: {
+          "www-authenticate": 'Bearer realm="api", error="invalid_token"',
+          "access-control-allow-origin": SPA,
+          "access-control-expose-headers": "WWW-Authenticate",
+        },
+        contentType: "application/json",
+        body: '{"error":"invalid_token"}',
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
+  await expect(page.getByTestId("api-status")).toHaveText("200");
+  expect(refused).toBe(1);
+  await expect(page.getByTestId("event-log")).toContainText("Silent authentication (API said invalid_token)");
+  await expect(page.getByTestId("event-log")).toContainText(RENEWED);
+});
+
+test("two tabs renew one at a time and a logout in one signs out the other", async ({ context, request }) => {
+  const first = await context.newPage();
+  await firstLogin(first);
+  const second = await context.newPage();
+  await second.goto("/");
+  await expect(second.getByTestId("user-name")).toBeVisible();
+
+  let silent = 0;
+  context.on("request", (r) => {
+    if (isSilentAuthorize(r.url())) silent += 1;
+  });
+  await setLatency(request, 1_500);
+  await openPage(first, "Session");
+  await openPage(second, "Session");
+  await Promise.all([
+    first.getByRole("button", { name: "Renew now" }).click(),
+    second.getByRole("button", { name: "Renew now" }).click(),
+  ]);
+  await expect.poll(() => countLogLines(first, RENEWED).then(async (a) => a + (await countLogLines(second, RENEWED))), {
+    timeout: 10_000,
+  }).toBe(1);
+  expect(silent).toBe(1);
+  await expect(second.getByTestId("event-log")).toContainText("Another tab");
+  await setLatency(request, 0);
+
+  await first.getByRole("button", { name: "Log out" }).click();
+  await expect(second.getByTestId("signed-out")).toBeVisible();
+  await expect(first.getByTestId("signed-out")).toBeVisible({ timeout: 15_000 });
+});
+
+test("after logout, a silent authentication gives login_required", async ({ page }) => {
+  await firstLogin(page);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(`${SPA}/`);
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  await expect(page.getByTestId("event-log")).toContainText("login_required");
+});
+
+test("time passing expiry while the page is hidden renews the token when it is shown again", async ({ page }) => {
+  await page.clock.install();
+  await firstLogin(page);
+  await openPage(page, "Session");
+  const setVisibility = (state: "hidden" | "visible") =>
+    page.evaluate((s) => {
+      Object.defineProperty(document, "visibilityState", { value: s, configurable: true });
+      Object.defineProperty(document, "hidden", { value: s === "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, state);
+  await setVisibility("hidden");
+  // The default access token lives 120 s; jump past its expiry without
+  // running timers, as a throttled background tab or a sleeping laptop would.
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.setSystemTime(now + 130_000);
+  expect(await countLogLines(page, RENEWED)).toBe(0);
+  await setVisibility("visible");
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 10_000 }).toBe(1);
+  await expect(page.getByTestId("access-token-expiry")).not.toHaveText("expired");
+});
