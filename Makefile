@@ -100,6 +100,11 @@ wrk:
 	@command -v wrk >/dev/null \
 	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 
-# Each bench in server/benches/ prints what it measures and against what bound.
-bench: wrk
+# Each bench in server/benches/ prints what it measures and against what bound;
+# then the release build is timed in the browser and its size is printed.
+bench: tools browser wrk
 	cargo bench -p server
+	cargo leptos build --release
+	@for f in target/site/pkg/implicit.wasm target/site/pkg/implicit.js; do \
+	  echo "$$f: $$(wc -c < $$f) bytes, $$(gzip -9 -c $$f | wc -c) gzip -9"; done
+	node $(E2E)/bench/spa.js

@@ -284,3 +284,11 @@ pub async fn with_lock_if_available<T>(
     drop(callback);
     Ok(result)
 }
+
+/// A `performance.mark`, so a benchmark (or the browser's performance panel)
+/// can time the flow's steps without the app exposing anything else.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

@@ -330,6 +330,7 @@ pub(super) async fn accept_response(
         storage: storage.to_owned(),
     });
     auth.set_session(Some(session));
+    browser::mark("implicit:tokens-validated");
     Ok(transaction)
 }
 

@@ -126,6 +126,7 @@ async fn silent_authenticate(
         response_mode: mode.as_str().into(),
     });
 
+    browser::mark("implicit:silent-start");
     let timeout_ms =
         u32::try_from(settings.silent_timeout_secs.saturating_mul(1000)).unwrap_or(u32::MAX);
     let answer = browser::response_from_hidden_iframe(
