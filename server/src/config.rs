@@ -8,7 +8,10 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use jsonwebtoken::Algorithm;
 use serde::Deserialize;
+
+use crate::api::bearer::TokenType;
 
 /// The whole configuration of the process.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -51,6 +54,16 @@ pub struct IssuerConfig {
     pub addr: SocketAddr,
     /// Public base URL, which is also the `iss` of its tokens.
     pub url: String,
+    /// The tenant (APIs, clients, users, token lifetimes) as a TOML file;
+    /// `None` uses the embedded demo tenant, `server/config/tenant.toml`.
+    pub tenant: Option<PathBuf>,
+    /// Where generated signing keys are kept (PKCS#8 DER, gitignored), so a
+    /// restart keeps issued tokens valid. `None` or an empty path keeps them
+    /// in memory only (tests).
+    pub data_dir: Option<PathBuf>,
+    /// Serve the `/dev/` API (fault injection, key rotation, ...): on for the
+    /// demo, off for anything else; when off the routes do not exist.
+    pub dev_controls: bool,
 }
 
 /// The protected resource API.
@@ -67,8 +80,25 @@ pub struct ApiConfig {
     pub issuer: String,
     /// This API's identifier: the `aud` its access tokens must carry.
     pub audience: String,
-    /// Browser origins allowed to call the API (CORS).
+    /// Browser origins allowed to call the API (CORS), each exactly as a
+    /// browser sends it in `Origin`: `scheme://host[:port]`, no path.
     pub allowed_origins: Vec<String>,
+    /// The signature algorithms accepted: an allow-list, never the token's
+    /// own word (RFC 8725 §3.1). Asymmetric only (RS*, PS*, ES*, EdDSA).
+    pub algorithms: Vec<Algorithm>,
+    /// The `typ` access tokens carry: `at+jwt` (RFC 9068 §4), or `jwt` for
+    /// providers whose access tokens are typed `JWT` (Auth0's default).
+    pub token_type: TokenType,
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
+    pub leeway_secs: u64,
+    /// How long fetched signing keys are trusted before being fetched again, in seconds.
+    pub jwks_cache_secs: u64,
+    /// Least time between two fetches of the keys, in seconds, so that tokens
+    /// with made-up `kid`s cannot make the API hammer the issuer.
+    pub jwks_min_refresh_secs: u64,
+    /// How many verified tokens are remembered (keyed by SHA-256), so a token
+    /// is verified once rather than on every request; 0 switches this off.
+    pub token_cache_entries: usize,
 }
 
 const DEFAULT_ISSUER: &str = "http://localhost:9000";
@@ -95,6 +125,9 @@ impl Default for IssuerConfig {
             enabled: true,
             addr: SocketAddr::from(([127, 0, 0, 1], 9000)),
             url: DEFAULT_ISSUER.into(),
+            tenant: None,
+            data_dir: Some(PathBuf::from("data/issuer")),
+            dev_controls: true,
         }
     }
 }
@@ -108,6 +141,12 @@ impl Default for ApiConfig {
             issuer: DEFAULT_ISSUER.into(),
             audience: DEFAULT_AUDIENCE.into(),
             allowed_origins: vec![DEFAULT_SPA_ORIGIN.into()],
+            algorithms: vec![Algorithm::RS256],
+            token_type: TokenType::AtJwt,
+            leeway_secs: 30,
+            jwks_cache_secs: 600,
+            jwks_min_refresh_secs: 10,
+            token_cache_entries: 10_000,
         }
     }
 }
@@ -127,6 +166,15 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("ISSUER_ENABLED", "issuer.enabled"),
     ("ISSUER_ADDR", "issuer.addr"),
     ("ISSUER_URL", "issuer.url"),
+    (
+        "ISSUER_TENANT",
+        "issuer.tenant (path of a tenant TOML file)",
+    ),
+    (
+        "ISSUER_DATA_DIR",
+        "issuer.data_dir (empty: keys in memory only)",
+    ),
+    ("ISSUER_DEV_CONTROLS", "issuer.dev_controls"),
     ("API_ENABLED", "api.enabled"),
     ("API_ADDR", "api.addr"),
     ("API_URL", "api.url"),
@@ -136,6 +184,12 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "API_ALLOWED_ORIGINS",
         "api.allowed_origins (comma-separated)",
     ),
+    ("API_ALGORITHMS", "api.algorithms (comma-separated)"),
+    ("API_TOKEN_TYPE", "api.token_type (at+jwt or jwt)"),
+    ("API_LEEWAY_SECS", "api.leeway_secs"),
+    ("API_JWKS_CACHE_SECS", "api.jwks_cache_secs"),
+    ("API_JWKS_MIN_REFRESH_SECS", "api.jwks_min_refresh_secs"),
+    ("API_TOKEN_CACHE_ENTRIES", "api.token_cache_entries"),
 ];
 
 /// A configuration that cannot be used; the process does not start.
@@ -197,6 +251,13 @@ impl Config {
         set_bool(env, "ISSUER_ENABLED", &mut self.issuer.enabled)?;
         set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
         set_string(env, "ISSUER_URL", &mut self.issuer.url);
+        if let Some(path) = env("ISSUER_TENANT") {
+            self.issuer.tenant = (!path.is_empty()).then(|| PathBuf::from(path));
+        }
+        if let Some(dir) = env("ISSUER_DATA_DIR") {
+            self.issuer.data_dir = (!dir.is_empty()).then(|| PathBuf::from(dir));
+        }
+        set_bool(env, "ISSUER_DEV_CONTROLS", &mut self.issuer.dev_controls)?;
         set_bool(env, "API_ENABLED", &mut self.api.enabled)?;
         set_addr(env, "API_ADDR", &mut self.api.addr)?;
         set_string(env, "API_URL", &mut self.api.url);
@@ -210,6 +271,32 @@ impl Config {
                 .map(str::to_owned)
                 .collect();
         }
+        if let Some(algorithms) = env("API_ALGORITHMS") {
+            self.api.algorithms = algorithms
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse().map_err(|_| ConfigError::Env {
+                        name: "API_ALGORITHMS",
+                        message: format!("{a:?} is not a JWS algorithm like RS256"),
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        set_parsed(env, "API_TOKEN_TYPE", &mut self.api.token_type)?;
+        set_parsed(env, "API_LEEWAY_SECS", &mut self.api.leeway_secs)?;
+        set_parsed(env, "API_JWKS_CACHE_SECS", &mut self.api.jwks_cache_secs)?;
+        set_parsed(
+            env,
+            "API_JWKS_MIN_REFRESH_SECS",
+            &mut self.api.jwks_min_refresh_secs,
+        )?;
+        set_parsed(
+            env,
+            "API_TOKEN_CACHE_ENTRIES",
+            &mut self.api.token_cache_entries,
+        )?;
         Ok(())
     }
 }
@@ -262,6 +349,23 @@ fn set_addr(
         *target = value.parse().map_err(|e| ConfigError::Env {
             name,
             message: format!("{value:?} is not a socket address like 127.0.0.1:9000 ({e})"),
+        })?;
+    }
+    Ok(())
+}
+
+fn set_parsed<T: std::str::FromStr>(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    target: &mut T,
+) -> Result<(), ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Some(value) = env(name) {
+        *target = value.trim().parse().map_err(|e| ConfigError::Env {
+            name,
+            message: format!("{value:?}: {e}"),
         })?;
     }
     Ok(())

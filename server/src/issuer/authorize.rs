@@ -1,0 +1,639 @@
+//! The authorization endpoint and the pages it may show (RFC 6749 §4.2,
+//! OpenID Connect Core §3.2):
+//!
+//! ```text
+//!  SPA                 /authorize            /login           /consent
+//!   | GET ?response_type=id_token token&client_id&redirect_uri&...
+//!   |------------------->| 1 validate client + redirect_uri
+//!   |                    |   (bad: HTML 400 page, no redirect)
+//!   |                    | 2 validate the rest (bad: error to redirect_uri)
+//!   |                    | 3 session? max_age? prompt=login? --no--> 302 ----->| form (CSRF)
+//!   |                    |                                   POST: new session cookie
+//!   |                    | 4 consent covers the scopes? --no--------------------------->| Allow / Deny
+//!   |                    | 5 sign tokens (dev faults may interfere)                      |
+//!   |<-- 302/303 redirect_uri#access_token=..&id_token=..&state=.. (or web_message page) --|
+//! ```
+//!
+//! With `prompt=none` steps 3 and 4 never show a page: they answer
+//! `login_required` or `consent_required` instead (OIDC Core §3.1.2.6).
+//! A request waiting for the user is kept server-side under a random id
+//! ([`Store`](super::store::Store)); the pages carry only that id and a CSRF
+//! token bound to it.
+
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use protocol::{ErrorCode, ResponseMode};
+
+use super::{
+    AppState, SESSION_COOKIE,
+    dev::Fault,
+    events::{EventKind, LoginReason},
+    pages,
+    params::Params,
+    request::{AuthorizeRequest, Refusal, Target},
+    respond::{Framing, PageError, deliver, deliver_error, html},
+    store::{Pending, Session, random_id},
+    tenant::verify_password,
+    tokens,
+};
+
+/// `GET /authorize`.
+pub async fn authorize_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+) -> Response {
+    authorize(&state, query.unwrap_or_default().as_bytes(), &jar, false).await
+}
+
+/// `POST /authorize` (OIDC Core §3.1.2.1: form-encoded, same parameters).
+pub async fn authorize_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    require_form(&headers)?;
+    Ok(authorize(&state, &body, &jar, true).await)
+}
+
+async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bool) -> Response {
+    if let Some(delay) = state.dev.latency() {
+        tokio::time::sleep(delay).await;
+    }
+    let params = match Params::parse(raw) {
+        Ok(params) => params,
+        Err(error) => {
+            state.event(EventKind::ClientRefused {
+                client_id: None,
+                reason: error.to_string(),
+            });
+            return PageError::Params(error).into_response();
+        }
+    };
+    state.event(EventKind::AuthorizeReceived {
+        client_id: params.first("client_id").map(short),
+        response_type: params.first("response_type").map(short),
+        response_mode: params.first("response_mode").map(short),
+        prompt: params.first("prompt").map(short),
+    });
+    let request = match AuthorizeRequest::parse(&params, &state.tenant) {
+        Ok(request) => request,
+        Err(Refusal::Page { client_id, message }) => {
+            state.event(EventKind::ClientRefused {
+                client_id: client_id.as_deref().map(short),
+                reason: message.clone(),
+            });
+            return PageError::InvalidRequest(message).into_response();
+        }
+        Err(Refusal::Redirect {
+            target,
+            error,
+            description,
+        }) => {
+            validated(state, &target);
+            state.event(EventKind::RequestRefused {
+                client_id: target.client_id.clone(),
+                error: error.clone(),
+                description: description.clone(),
+            });
+            if target.prompt_none {
+                silent_outcome(state, &target, error.as_str());
+            }
+            let origins = state.web_origins_of(&target);
+            return deliver_error(&target, origins, &error, &description, after_post);
+        }
+    };
+    validated(state, &request.target());
+    let session = current_session(state, jar);
+    let pending = Pending {
+        request,
+        csrf: String::new(),
+        created_at: state.now(),
+        login_done: false,
+        consent_done: false,
+        username: None,
+    };
+    proceed(state, pending, None, session.map(|(_, s)| s), after_post)
+}
+
+fn validated(state: &AppState, target: &Target) {
+    state.event(EventKind::ClientValidated {
+        client_id: target.client_id.clone(),
+        redirect_uri: target.redirect_uri.to_string(),
+        response_mode: target.response_mode.as_str(),
+    });
+}
+
+fn silent_outcome(state: &AppState, target: &Target, outcome: &str) {
+    state.event(EventKind::SilentAuthentication {
+        client_id: target.client_id.clone(),
+        outcome: outcome.to_owned(),
+    });
+}
+
+/// Steps 3 to 5: log in, consent, issue; or show the page that is missing.
+fn proceed(
+    state: &AppState,
+    mut pending: Pending,
+    pending_id: Option<String>,
+    session: Option<Session>,
+    after_post: bool,
+) -> Response {
+    let request = &pending.request;
+    let target = request.target();
+    let now = state.now();
+    let too_old = |s: &Session| {
+        request
+            .max_age
+            .is_some_and(|max_age| now.saturating_sub(s.auth_time) > max_age)
+    };
+
+    if request.prompt.none {
+        // Silent authentication: answer at once (OIDC Core §3.1.2.6).
+        let refusal = match &session {
+            None => Some((
+                ErrorCode::LoginRequired,
+                "no session at the authorization server",
+            )),
+            Some(s) if too_old(s) => {
+                Some((ErrorCode::LoginRequired, "the login is older than max_age"))
+            }
+            Some(s) if !consent_covers(state, s, request) => Some((
+                ErrorCode::ConsentRequired,
+                "the user has not consented to these scopes for this application",
+            )),
+            Some(_) => None,
+        };
+        if let Some((error, description)) = refusal {
+            silent_outcome(state, &target, error.as_str());
+            let origins = state.web_origins_of(&target);
+            return deliver_error(&target, origins, &error, description, after_post);
+        }
+    }
+
+    let login_reason = match &session {
+        None => Some(LoginReason::NoSession),
+        Some(_) if request.prompt.login && !pending.login_done => Some(LoginReason::PromptLogin),
+        Some(s) if too_old(s) && !pending.login_done => Some(LoginReason::MaxAge),
+        Some(_) => None,
+    };
+    if let Some(reason) = login_reason {
+        state.event(EventKind::LoginRequired {
+            client_id: request.client_id.clone(),
+            reason,
+        });
+        return show(state, pending, pending_id, "/login", after_post);
+    }
+    let Some(session) = session else {
+        return show(state, pending, pending_id, "/login", after_post);
+    };
+    pending.username = Some(session.username.clone());
+
+    let covered = consent_covers(state, &session, request);
+    if !covered || (request.prompt.consent && !pending.consent_done) {
+        return show(state, pending, pending_id, "/consent", after_post);
+    }
+    if !pending.consent_done {
+        state.event(EventKind::ConsentRemembered {
+            username: session.username.clone(),
+            client_id: request.client_id.clone(),
+            scope: request.scope.clone(),
+        });
+    }
+    if let Some(id) = &pending_id {
+        state.store.remove_pending(id);
+    }
+    issue(state, &pending.request, &session, after_post)
+}
+
+fn consent_covers(state: &AppState, session: &Session, request: &AuthorizeRequest) -> bool {
+    state
+        .store
+        .granted(&session.username, &request.client_id)
+        .is_some_and(|granted| granted.contains_all(&request.scope))
+}
+
+/// Keeps the request and sends the browser to the login or consent page,
+/// with a fresh CSRF token for it.
+fn show(
+    state: &AppState,
+    mut pending: Pending,
+    pending_id: Option<String>,
+    page: &str,
+    after_post: bool,
+) -> Response {
+    if pending.request.response_mode == ResponseMode::WebMessage {
+        // A web_message request runs in a hidden iframe where no page can
+        // be shown (and the pages refuse to be framed anyway).
+        let target = pending.request.target();
+        let origins = state.web_origins_of(&target);
+        if let Some(id) = &pending_id {
+            state.store.remove_pending(id);
+        }
+        return deliver_error(
+            &target,
+            origins,
+            &ErrorCode::InteractionRequired,
+            "response_mode=web_message cannot show a login or consent page; use prompt=none, or a full-page redirect",
+            after_post,
+        );
+    }
+    pending.csrf = random_id();
+    let id = match pending_id {
+        Some(id) => {
+            state.store.update_pending(&id, pending);
+            id
+        }
+        None => match state.store.insert_pending(pending.clone(), state.now()) {
+            Ok(id) => id,
+            Err(full) => {
+                tracing::warn!(%full, "refusing an interactive authorization request");
+                let target = pending.request.target();
+                let origins = state.web_origins_of(&target);
+                return deliver_error(
+                    &target,
+                    origins,
+                    &ErrorCode::TemporarilyUnavailable,
+                    "too many logins in progress; try again later",
+                    after_post,
+                );
+            }
+        },
+    };
+    redirect(&format!("{page}?request={id}"), after_post)
+}
+
+/// Step 5: tokens, or the error a dev fault asks for.
+fn issue(
+    state: &AppState,
+    request: &AuthorizeRequest,
+    session: &Session,
+    after_post: bool,
+) -> Response {
+    let target = request.target();
+    let origins = state.web_origins_of(&target);
+    let Some(user) = state.tenant.user(&session.username) else {
+        // Sessions only name users of this tenant; refuse rather than guess.
+        return deliver_error(
+            &target,
+            origins,
+            &ErrorCode::ServerError,
+            "unknown user",
+            after_post,
+        );
+    };
+    let fault = state.dev.take_fault(request.prompt.none);
+    if let Some(fault) = fault {
+        state.event(EventKind::FaultInjected {
+            client_id: request.client_id.clone(),
+            fault,
+        });
+    }
+    let tamper = match fault {
+        Some(Fault::Error(error)) => {
+            let code = error.code();
+            if request.prompt.none {
+                silent_outcome(state, &target, code.as_str());
+            }
+            return deliver_error(
+                &target,
+                origins,
+                &code,
+                "injected by the authorization server's dev controls",
+                after_post,
+            );
+        }
+        Some(Fault::Tamper(tamper)) => Some(tamper),
+        None => None,
+    };
+    match tokens::mint(state, request, session, user, tamper) {
+        Ok(minted) => {
+            state.event(EventKind::TokensIssued {
+                client_id: request.client_id.clone(),
+                username: user.username.clone(),
+                response_type: request.response_type.as_str(),
+                access_token_kid: minted.access_token_kid,
+                id_token_kid: minted.id_token_kid,
+                expires_in: minted.expires_in,
+                scope: request.scope.clone(),
+            });
+            if request.prompt.none {
+                silent_outcome(state, &target, "issued");
+            }
+            deliver(&target, origins, &minted.params, after_post)
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot sign tokens");
+            deliver_error(
+                &target,
+                origins,
+                &ErrorCode::ServerError,
+                "the tokens could not be signed",
+                after_post,
+            )
+        }
+    }
+}
+
+// ---- login --------------------------------------------------------------
+
+/// `GET /login?request=<id>`: the login form of a pending request.
+pub async fn login_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let (id, pending) = pending_from_query(&state, query.as_deref())?;
+    let client = state
+        .tenant
+        .client(pending.request.client_id.as_str())
+        .ok_or(PageError::Expired)?;
+    state.event(EventKind::LoginShown {
+        client_id: client.client_id.clone(),
+    });
+    Ok(html(
+        StatusCode::OK,
+        pages::login(client, &id, &pending.csrf, "", None, &state.tenant.users),
+        Framing::Deny,
+    ))
+}
+
+/// `POST /login`: checks the password, starts a new session (a new id, so a
+/// session id planted before login is useless: session fixation), then
+/// continues the authorization request.
+pub async fn login_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    require_form(&headers)?;
+    let form = Params::parse(&body)?;
+    let field = |name| form.single(name).ok().flatten();
+    let id = field("request").ok_or(PageError::Incomplete("request"))?;
+    let csrf = field("csrf").ok_or(PageError::Incomplete("csrf"))?;
+    let pending = state
+        .store
+        .pending(id, state.now())
+        .ok_or(PageError::Expired)?;
+    if !same_secret(csrf, &pending.csrf) {
+        return Err(PageError::Forged);
+    }
+    let client = state
+        .tenant
+        .client(pending.request.client_id.as_str())
+        .ok_or(PageError::Expired)?;
+    let username = field("username").unwrap_or_default();
+    let password = field("password").unwrap_or_default().to_owned();
+    let user = state.tenant.user(username);
+    // An unknown user costs one Argon2 check too, so timing does not tell
+    // which usernames exist.
+    let hash = user.map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
+    let verified = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|_| verified) else {
+        state.event(EventKind::LoginFailed {
+            username: user.map(|u| u.username.clone()),
+        });
+        let page = pages::login(
+            client,
+            id,
+            &pending.csrf,
+            username,
+            Some("Wrong username or password."),
+            &state.tenant.users,
+        );
+        return Ok(html(StatusCode::BAD_REQUEST, page, Framing::Deny));
+    };
+
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        state.store.end_session(old.value());
+    }
+    let now = state.now();
+    let lifetimes = state.lifetimes();
+    let session_id = state.store.create_session(&user.username, now, &lifetimes);
+    state.event(EventKind::LoginSucceeded {
+        username: user.username.clone(),
+    });
+    let session = Session {
+        username: user.username.clone(),
+        auth_time: now,
+        last_seen: now,
+    };
+    let mut pending = pending;
+    pending.login_done = true;
+    pending.username = Some(user.username.clone());
+    let jar = jar.add(session_cookie(session_id, state.secure_cookies));
+    let response = proceed(&state, pending, Some(id.to_owned()), Some(session), true);
+    Ok((jar, response).into_response())
+}
+
+// ---- consent ------------------------------------------------------------
+
+/// `GET /consent?request=<id>`: what the client asks for, Allow / Deny.
+pub async fn consent_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let (id, pending) = pending_from_query(&state, query.as_deref())?;
+    let (client, user) = consent_parties(&state, &pending, &jar)?;
+    let request = &pending.request;
+    state.event(EventKind::ConsentShown {
+        username: user.username.clone(),
+        client_id: client.client_id.clone(),
+        scope: request.scope.clone(),
+    });
+    let page = pages::consent(
+        &state.tenant,
+        client,
+        user,
+        &request.scope,
+        request.audience.as_deref(),
+        &id,
+        &pending.csrf,
+    );
+    Ok(html(StatusCode::OK, page, Framing::Deny))
+}
+
+/// `POST /consent`: Allow remembers the scopes and continues; Deny answers
+/// `access_denied` (RFC 6749 §4.2.2.1).
+pub async fn consent_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    require_form(&headers)?;
+    let form = Params::parse(&body)?;
+    let field = |name| form.single(name).ok().flatten();
+    let id = field("request").ok_or(PageError::Incomplete("request"))?;
+    let csrf = field("csrf").ok_or(PageError::Incomplete("csrf"))?;
+    let decision = field("decision").ok_or(PageError::Incomplete("decision"))?;
+    let mut pending = state
+        .store
+        .pending(id, state.now())
+        .ok_or(PageError::Expired)?;
+    if !same_secret(csrf, &pending.csrf) {
+        return Err(PageError::Forged);
+    }
+    let (client, user) = consent_parties(&state, &pending, &jar)?;
+    let request = &pending.request;
+    Ok(match decision {
+        "allow" => {
+            state
+                .store
+                .grant(&user.username, &client.client_id, &request.scope);
+            state.event(EventKind::ConsentGranted {
+                username: user.username.clone(),
+                client_id: client.client_id.clone(),
+                scope: request.scope.clone(),
+            });
+            pending.consent_done = true;
+            let session = current_session(&state, &jar).map(|(_, s)| s);
+            proceed(&state, pending, Some(id.to_owned()), session, true)
+        }
+        "deny" => {
+            state.event(EventKind::ConsentDenied {
+                username: user.username.clone(),
+                client_id: client.client_id.clone(),
+            });
+            state.store.remove_pending(id);
+            let target = request.target();
+            let origins = state.web_origins_of(&target);
+            deliver_error(
+                &target,
+                origins,
+                &ErrorCode::AccessDenied,
+                "the user denied the request",
+                true,
+            )
+        }
+        _ => return Err(PageError::Incomplete("decision (allow or deny)")),
+    })
+}
+
+/// The client and the logged-in user of a consent page; the session must
+/// be the one that logged in for this request.
+fn consent_parties<'a>(
+    state: &'a AppState,
+    pending: &Pending,
+    jar: &CookieJar,
+) -> Result<(&'a super::tenant::Client, &'a super::tenant::User), PageError> {
+    let session = current_session(state, jar).map(|(_, s)| s);
+    let user = match (&session, &pending.username) {
+        (Some(session), Some(expected)) if &session.username == expected => {
+            state.tenant.user(&session.username)
+        }
+        _ => None,
+    };
+    let client = state.tenant.client(pending.request.client_id.as_str());
+    match (client, user) {
+        (Some(client), Some(user)) => Ok((client, user)),
+        _ => Err(PageError::SessionChanged),
+    }
+}
+
+// ---- helpers --------------------------------------------------------------
+
+fn pending_from_query(
+    state: &AppState,
+    query: Option<&str>,
+) -> Result<(String, Pending), PageError> {
+    let params = Params::parse(query.unwrap_or_default().as_bytes())?;
+    let id = params
+        .single("request")
+        .ok()
+        .flatten()
+        .ok_or(PageError::Expired)?;
+    let pending = state
+        .store
+        .pending(id, state.now())
+        .ok_or(PageError::Expired)?;
+    Ok((id.to_owned(), pending))
+}
+
+/// The live session named by the cookie, if any.
+pub fn current_session(state: &AppState, jar: &CookieJar) -> Option<(String, Session)> {
+    let id = jar.get(SESSION_COOKIE)?.value().to_owned();
+    let session = state.store.session(&id, state.now(), &state.lifetimes())?;
+    Some((id, session))
+}
+
+fn redirect(location: &str, after_post: bool) -> Response {
+    let status = if after_post {
+        StatusCode::SEE_OTHER
+    } else {
+        StatusCode::FOUND
+    };
+    let mut response = status.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Refuses a POST whose body is not a form (415).
+pub fn require_form(headers: &HeaderMap) -> Result<(), PageError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if is_form {
+        Ok(())
+    } else {
+        Err(PageError::NotForm)
+    }
+}
+
+/// Compares secrets without stopping at the first difference.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A value from the request, shortened for the event log.
+fn short(value: &str) -> String {
+    value.chars().take(100).collect()
+}
+
+/// The SSO session cookie: HttpOnly (no script reads it), SameSite=Lax (the
+/// SPA at localhost:3000 and the issuer at localhost:9000 are same-site, so
+/// the hidden iframe of silent renewal still sends it; a provider on another
+/// site would need `SameSite=None; Secure`), Path=/.
+pub fn session_cookie(id: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, id))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_by_value() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+    }
+}

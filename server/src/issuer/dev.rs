@@ -1,0 +1,543 @@
+//! Dev controls: a JSON API under `/dev/` that makes the issuer misbehave on
+//! purpose, so the SPA can show (and its tests can check) how a client must
+//! react. It exists only with `dev_controls = true`; otherwise the routes are
+//! not mounted at all and answer 404 like any unknown path.
+//!
+//! | route | body | effect |
+//! |---|---|---|
+//! | `GET /dev/state` | | faults, latency, lifetimes, sessions, consents, keys |
+//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq` |
+//! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
+//! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens |
+//! | `DELETE /dev/faults` | | disarm every fault |
+//! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
+//! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
+//! | `POST /dev/revoke-consent` | `{"username": "alice", "client_id": "demo-spa"}` (each optional) | forget matching consents |
+//! | `POST /dev/end-sessions` | | log everyone out |
+//! | `POST /dev/reset` | | back to the configured tenant: no fault, no latency, configured lifetimes, no session, no consent, empty event log (keys are kept) |
+//!
+//! `F` is `{"error": E}` with `E` one of `login_required`,
+//! `consent_required`, `interaction_required`, `access_denied`,
+//! `server_error`; or `{"tamper": T}` with `T` one of `wrong_nonce`,
+//! `bad_signature`, `wrong_aud`, `wrong_iss`, `expired`, `missing_at_hash`,
+//! `wrong_at_hash` (applied to every token of the response that has the
+//! claim; `bad_signature` to every token).
+//!
+//! The registered web origins may call it from a browser (CORS). A
+//! state-changing request whose `Origin` is neither one of them nor the
+//! issuer itself is refused with 403, so another site cannot flip the
+//! switches through a user's browser.
+
+use std::{
+    collections::VecDeque,
+    sync::{Mutex, MutexGuard, PoisonError},
+    time::Duration,
+};
+
+use axum::{
+    Json, Router,
+    extract::{RawQuery, Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use protocol::ErrorCode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use super::{AppState, events::EventKind, params::Params, tenant::Lifetimes};
+
+/// A deliberate misbehaviour of the next authorization responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer with this error instead of tokens.
+    Error(FaultError),
+    /// Issue tokens, broken in this way.
+    Tamper(Tamper),
+}
+
+/// Errors a fault can return (RFC 6749 §4.2.2.1, OIDC Core §3.1.2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultError {
+    /// The session is gone (silent renewal must fall back to a login).
+    LoginRequired,
+    /// Consent is needed.
+    ConsentRequired,
+    /// Some page must be shown.
+    InteractionRequired,
+    /// The user or the server said no.
+    AccessDenied,
+    /// The server failed.
+    ServerError,
+}
+
+impl FaultError {
+    /// The error code sent.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Self::LoginRequired => ErrorCode::LoginRequired,
+            Self::ConsentRequired => ErrorCode::ConsentRequired,
+            Self::InteractionRequired => ErrorCode::InteractionRequired,
+            Self::AccessDenied => ErrorCode::AccessDenied,
+            Self::ServerError => ErrorCode::ServerError,
+        }
+    }
+}
+
+/// Ways to break a token, each caught by one check a client must make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tamper {
+    /// ID token `nonce` differs from the request's (OIDC Core §3.2.2.11).
+    WrongNonce,
+    /// One bit of each signature is flipped (OIDC Core §3.1.3.7 step 6).
+    BadSignature,
+    /// `aud` names someone else (step 3; RFC 9068 §4 for the API).
+    WrongAud,
+    /// `iss` is another issuer (step 2).
+    WrongIss,
+    /// `exp` is ten minutes ago (step 9).
+    Expired,
+    /// ID token without `at_hash` although an access token came with it
+    /// (OIDC Core §3.2.2.10).
+    MissingAtHash,
+    /// `at_hash` of another access token (token substitution, §3.2.2.9).
+    WrongAtHash,
+}
+
+/// An armed fault and how many more responses it affects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmedFault {
+    /// What to do.
+    pub fault: Fault,
+    /// How many more times.
+    #[serde(default = "one", rename = "count")]
+    pub remaining: u32,
+    /// Only `prompt=none` requests (silent renewal) are affected.
+    #[serde(default)]
+    pub prompt_none_only: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The dev controls' settings.
+#[derive(Debug, Default)]
+pub struct DevSettings(Mutex<Settings>);
+
+#[derive(Debug, Default)]
+struct Settings {
+    faults: VecDeque<ArmedFault>,
+    latency_ms: u64,
+    lifetimes: Option<Lifetimes>,
+}
+
+/// Longest latency accepted, in milliseconds.
+pub const MAX_LATENCY_MS: u64 = 60_000;
+/// Most faults armed at once.
+pub const MAX_FAULTS: usize = 32;
+
+impl DevSettings {
+    fn lock(&self) -> MutexGuard<'_, Settings> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Uses up one occurrence of the first fault that applies to this
+    /// response.
+    pub fn take_fault(&self, prompt_none: bool) -> Option<Fault> {
+        let mut settings = self.lock();
+        let index = settings
+            .faults
+            .iter()
+            .position(|f| prompt_none || !f.prompt_none_only)?;
+        let armed = settings.faults.get_mut(index)?;
+        let fault = armed.fault;
+        armed.remaining = armed.remaining.saturating_sub(1);
+        if armed.remaining == 0 {
+            settings.faults.remove(index);
+        }
+        Some(fault)
+    }
+
+    /// The delay before answering /authorize.
+    pub fn latency(&self) -> Option<Duration> {
+        let ms = self.lock().latency_ms;
+        (ms > 0).then(|| Duration::from_millis(ms))
+    }
+
+    /// The lifetimes in force: the override, else the tenant's.
+    pub fn lifetimes(&self, configured: &Lifetimes) -> Lifetimes {
+        self.lock().lifetimes.unwrap_or(*configured)
+    }
+
+    fn reset(&self) {
+        *self.lock() = Settings::default();
+    }
+}
+
+/// The `/dev/` routes, with CORS for `web_origins` and the origin guard.
+pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppState> {
+    let origins: Vec<HeaderValue> = web_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    let mut trusted = web_origins.to_vec();
+    trusted.push(issuer_origin.to_owned());
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE]);
+    Router::new()
+        .route("/dev/state", get(state_get))
+        .route("/dev/events", get(events_get))
+        .route("/dev/rotate-keys", post(rotate_keys_post))
+        .route("/dev/faults", post(faults_post).delete(faults_delete))
+        .route("/dev/latency", post(latency_post))
+        .route("/dev/lifetimes", post(lifetimes_post))
+        .route("/dev/revoke-consent", post(revoke_consent_post))
+        .route("/dev/end-sessions", post(end_sessions_post))
+        .route("/dev/reset", post(reset_post))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            let trusted = trusted.clone();
+            async move { origin_guard(&trusted, request, next).await }
+        }))
+        .layer(cors)
+}
+
+/// Refuses state-changing requests sent by a page of an untrusted origin.
+/// Requests without `Origin` (curl, tests) pass: a browser always sends it
+/// on a cross-origin POST.
+async fn origin_guard(trusted: &[String], request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or_default().to_owned());
+    match origin {
+        Some(origin) if !safe && !trusted.contains(&origin) => DevError::Forbidden.into_response(),
+        _ => next.run(request).await,
+    }
+}
+
+/// An error of the dev API, as JSON.
+#[derive(Debug, thiserror::Error)]
+pub enum DevError {
+    /// 400: a value out of range.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 403: called from a page of an untrusted origin.
+    #[error("this origin may not use the dev controls")]
+    Forbidden,
+    /// 500: key generation failed (logged).
+    #[error("the keys could not be rotated")]
+    Keys(#[from] super::keys::KeyError),
+}
+
+impl IntoResponse for DevError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Keys(error) => {
+                tracing::error!(%error, "key rotation failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        (status, Json(json!({ "error": self.to_string() }))).into_response()
+    }
+}
+
+async fn state_get(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(snapshot(&state))
+}
+
+fn snapshot(state: &AppState) -> serde_json::Value {
+    let now = state.now();
+    let lifetimes = state.lifetimes();
+    let settings = state.dev.lock();
+    json!({
+        "faults": settings.faults,
+        "latency_ms": settings.latency_ms,
+        "lifetimes": lifetimes,
+        "configured_lifetimes": state.tenant.lifetimes,
+        "sessions": state.store.sessions(now, &lifetimes),
+        "consents": state.store.consents(),
+        "keys": state.keys.describe(now),
+        "last_event_seq": state.events.last_seq(),
+    })
+}
+
+async fn events_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<serde_json::Value>, DevError> {
+    let params = Params::parse(query.unwrap_or_default().as_bytes())
+        .map_err(|e| DevError::BadRequest(e.to_string()))?;
+    let number = |name: &'static str, default: u64| -> Result<u64, DevError> {
+        match params
+            .single(name)
+            .map_err(|e| DevError::BadRequest(e.to_string()))?
+        {
+            Some(v) => v.parse().map_err(|_| {
+                DevError::BadRequest(format!("{name} must be a non-negative integer"))
+            }),
+            None => Ok(default),
+        }
+    };
+    let after = number("after", 0)?;
+    let limit = number("limit", 100)?.clamp(1, super::events::CAPACITY as u64);
+    let (events, last) = state
+        .events
+        .after(after, usize::try_from(limit).unwrap_or(100));
+    Ok(Json(json!({ "events": events, "last_seq": last })))
+}
+
+async fn rotate_keys_post(
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, DevError> {
+    let now = state.now();
+    // The current key's last token expires one token lifetime from now;
+    // a minute more covers clients' clock skew.
+    let lifetimes = state.lifetimes();
+    let retire_at = now + lifetimes.access_token_secs.max(lifetimes.id_token_secs) + 60;
+    let keys = state.keys.rotate(now, retire_at).await?;
+    let current = state.keys.current();
+    let next = keys
+        .iter()
+        .find(|k| k.status == "next")
+        .map(|k| k.kid.clone());
+    state.event(EventKind::KeysRotated {
+        current_kid: current.kid().to_owned(),
+        next_kid: next.unwrap_or_default(),
+    });
+    Ok(Json(json!({ "keys": keys })))
+}
+
+async fn faults_post(
+    State(state): State<AppState>,
+    Json(armed): Json<ArmedFault>,
+) -> Result<Json<serde_json::Value>, DevError> {
+    if !(1..=100).contains(&armed.remaining) {
+        return Err(DevError::BadRequest(
+            "count must be between 1 and 100".into(),
+        ));
+    }
+    {
+        let mut settings = state.dev.lock();
+        if settings.faults.len() >= MAX_FAULTS {
+            return Err(DevError::BadRequest(format!(
+                "at most {MAX_FAULTS} faults can be armed"
+            )));
+        }
+        settings.faults.push_back(armed);
+    }
+    state.event(EventKind::DevControl {
+        control: "faults",
+        detail: format!(
+            "armed {:?} for {} response(s){}",
+            armed.fault,
+            armed.remaining,
+            if armed.prompt_none_only {
+                ", prompt=none only"
+            } else {
+                ""
+            }
+        ),
+    });
+    Ok(Json(json!({ "faults": state.dev.lock().faults })))
+}
+
+async fn faults_delete(State(state): State<AppState>) -> Json<serde_json::Value> {
+    state.dev.lock().faults.clear();
+    state.event(EventKind::DevControl {
+        control: "faults",
+        detail: "disarmed all faults".into(),
+    });
+    Json(json!({ "faults": [] }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LatencyBody {
+    ms: u64,
+}
+
+async fn latency_post(
+    State(state): State<AppState>,
+    Json(body): Json<LatencyBody>,
+) -> Result<Json<serde_json::Value>, DevError> {
+    if body.ms > MAX_LATENCY_MS {
+        return Err(DevError::BadRequest(format!(
+            "ms must be at most {MAX_LATENCY_MS}"
+        )));
+    }
+    state.dev.lock().latency_ms = body.ms;
+    state.event(EventKind::DevControl {
+        control: "latency",
+        detail: format!("/authorize answers after {} ms", body.ms),
+    });
+    Ok(Json(json!({ "latency_ms": body.ms })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LifetimesBody {
+    access_token_secs: Option<u64>,
+    id_token_secs: Option<u64>,
+    sso_idle_secs: Option<u64>,
+    sso_absolute_secs: Option<u64>,
+}
+
+async fn lifetimes_post(
+    State(state): State<AppState>,
+    Json(body): Json<LifetimesBody>,
+) -> Result<Json<serde_json::Value>, DevError> {
+    let mut lifetimes = state.lifetimes();
+    for (value, slot, name) in [
+        (
+            body.access_token_secs,
+            &mut lifetimes.access_token_secs,
+            "access_token_secs",
+        ),
+        (
+            body.id_token_secs,
+            &mut lifetimes.id_token_secs,
+            "id_token_secs",
+        ),
+        (
+            body.sso_idle_secs,
+            &mut lifetimes.sso_idle_secs,
+            "sso_idle_secs",
+        ),
+        (
+            body.sso_absolute_secs,
+            &mut lifetimes.sso_absolute_secs,
+            "sso_absolute_secs",
+        ),
+    ] {
+        if let Some(value) = value {
+            if !(1..=86_400).contains(&value) {
+                return Err(DevError::BadRequest(format!(
+                    "{name} must be between 1 and 86400"
+                )));
+            }
+            *slot = value;
+        }
+    }
+    if lifetimes.sso_idle_secs > lifetimes.sso_absolute_secs {
+        return Err(DevError::BadRequest(
+            "sso_idle_secs must not exceed sso_absolute_secs".into(),
+        ));
+    }
+    state.dev.lock().lifetimes = Some(lifetimes);
+    state.event(EventKind::DevControl {
+        control: "lifetimes",
+        detail: format!(
+            "access token {} s, id_token {} s, session idle {} s, absolute {} s",
+            lifetimes.access_token_secs,
+            lifetimes.id_token_secs,
+            lifetimes.sso_idle_secs,
+            lifetimes.sso_absolute_secs
+        ),
+    });
+    Ok(Json(json!({ "lifetimes": lifetimes })))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    username: Option<String>,
+    client_id: Option<String>,
+}
+
+async fn revoke_consent_post(
+    State(state): State<AppState>,
+    body: Option<Json<RevokeBody>>,
+) -> Json<serde_json::Value> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let revoked = state
+        .store
+        .revoke(body.username.as_deref(), body.client_id.as_deref());
+    state.event(EventKind::DevControl {
+        control: "revoke_consent",
+        detail: format!(
+            "forgot {revoked} consent(s) of {} to {}",
+            body.username.as_deref().unwrap_or("every user"),
+            body.client_id.as_deref().unwrap_or("every client")
+        ),
+    });
+    Json(json!({ "revoked": revoked }))
+}
+
+async fn end_sessions_post(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let ended = state.store.end_all_sessions();
+    state.event(EventKind::DevControl {
+        control: "end_sessions",
+        detail: format!("ended {ended} session(s)"),
+    });
+    Json(json!({ "ended": ended }))
+}
+
+async fn reset_post(State(state): State<AppState>) -> Json<serde_json::Value> {
+    state.dev.reset();
+    state.store.end_all_sessions();
+    state.store.clear_pending();
+    state.store.revoke(None, None);
+    state.events.clear();
+    state.event(EventKind::DevControl {
+        control: "reset",
+        detail: "back to the configured tenant".into(),
+    });
+    Json(snapshot(&state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn armed(json: serde_json::Value) -> ArmedFault {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn the_fault_json_of_the_documentation_parses() {
+        let a = armed(
+            json!({"fault": {"error": "login_required"}, "count": 2, "prompt_none_only": true}),
+        );
+        assert_eq!(a.fault, Fault::Error(FaultError::LoginRequired));
+        assert_eq!(a.remaining, 2);
+        assert!(a.prompt_none_only);
+        let b = armed(json!({"fault": {"tamper": "wrong_at_hash"}}));
+        assert_eq!(b.fault, Fault::Tamper(Tamper::WrongAtHash));
+        assert_eq!(b.remaining, 1);
+        assert!(
+            serde_json::from_value::<ArmedFault>(json!({"fault": {"tamper": "nope"}})).is_err()
+        );
+    }
+
+    #[test]
+    fn a_fault_is_used_up_and_a_silent_only_fault_skips_interactive_responses() {
+        let dev = DevSettings::default();
+        dev.lock().faults.push_back(armed(
+            json!({"fault": {"error": "login_required"}, "prompt_none_only": true}),
+        ));
+        dev.lock()
+            .faults
+            .push_back(armed(json!({"fault": {"tamper": "expired"}, "count": 2})));
+        assert_eq!(dev.take_fault(false), Some(Fault::Tamper(Tamper::Expired)));
+        assert_eq!(
+            dev.take_fault(true),
+            Some(Fault::Error(FaultError::LoginRequired))
+        );
+        assert_eq!(dev.take_fault(true), Some(Fault::Tamper(Tamper::Expired)));
+        assert_eq!(dev.take_fault(true), None);
+    }
+}

@@ -1,0 +1,306 @@
+//! What the issuer decided, in order: a bounded log that the SPA's live
+//! timeline reads from `GET /dev/events?after=<seq>`, and that every line of
+//! the server's own log mirrors.
+//!
+//! Events carry identifiers (client ids, usernames, key ids, error codes),
+//! never a secret: no token, password, cookie, `state` or `nonce` value.
+
+use std::{
+    collections::VecDeque,
+    sync::{Mutex, PoisonError},
+};
+
+use protocol::{ClientId, ErrorCode, ScopeSet};
+use serde::Serialize;
+
+use super::dev::Fault;
+
+/// How many events are kept; older ones are dropped first.
+pub const CAPACITY: usize = 1_000;
+
+/// One decision of the issuer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// Increases by one per event, never reused (not even after a reset).
+    pub seq: u64,
+    /// Unix time in milliseconds.
+    pub at_ms: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Why the user has to log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginReason {
+    /// No single sign-on session.
+    NoSession,
+    /// `prompt=login`.
+    PromptLogin,
+    /// The session's login is older than `max_age`.
+    MaxAge,
+}
+
+/// The kinds of decisions, as `{"type": "...", ...}` in JSON.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A request reached /authorize.
+    AuthorizeReceived {
+        /// As sent, if sent and well-formed.
+        client_id: Option<String>,
+        /// As sent.
+        response_type: Option<String>,
+        /// As sent.
+        response_mode: Option<String>,
+        /// As sent.
+        prompt: Option<String>,
+    },
+    /// Unknown client, or a redirect URI that is not registered: an error
+    /// page, no redirect (RFC 6749 §4.2.2.1).
+    ClientRefused {
+        /// As sent.
+        client_id: Option<String>,
+        /// Why, for people.
+        reason: String,
+    },
+    /// The client and its redirect URI are registered.
+    ClientValidated {
+        /// The client.
+        client_id: ClientId,
+        /// The registered URI the response will go to.
+        redirect_uri: String,
+        /// `fragment` or `web_message`.
+        response_mode: &'static str,
+    },
+    /// The request was refused after the redirect URI was validated: the
+    /// error goes back to the client.
+    RequestRefused {
+        /// The client.
+        client_id: ClientId,
+        /// The error code sent.
+        error: ErrorCode,
+        /// The description sent.
+        description: String,
+    },
+    /// The user is sent to the login page.
+    LoginRequired {
+        /// The client.
+        client_id: ClientId,
+        /// Why.
+        reason: LoginReason,
+    },
+    /// The login page was shown.
+    LoginShown {
+        /// The client.
+        client_id: ClientId,
+    },
+    /// Right password: a new session.
+    LoginSucceeded {
+        /// Who.
+        username: String,
+    },
+    /// Wrong username or password.
+    LoginFailed {
+        /// Only when the username exists: a mistyped one may be a password.
+        username: Option<String>,
+    },
+    /// The consent page was shown.
+    ConsentShown {
+        /// Who.
+        username: String,
+        /// The client.
+        client_id: ClientId,
+        /// The scopes asked for.
+        scope: ScopeSet,
+    },
+    /// Consent given earlier covers the request.
+    ConsentRemembered {
+        /// Who.
+        username: String,
+        /// The client.
+        client_id: ClientId,
+        /// The scopes asked for.
+        scope: ScopeSet,
+    },
+    /// The user allowed.
+    ConsentGranted {
+        /// Who.
+        username: String,
+        /// The client.
+        client_id: ClientId,
+        /// The scopes granted.
+        scope: ScopeSet,
+    },
+    /// The user denied: `access_denied`.
+    ConsentDenied {
+        /// Who.
+        username: String,
+        /// The client.
+        client_id: ClientId,
+    },
+    /// The outcome of a `prompt=none` request.
+    SilentAuthentication {
+        /// The client.
+        client_id: ClientId,
+        /// `issued`, or the error code sent.
+        outcome: String,
+    },
+    /// Tokens were issued.
+    TokensIssued {
+        /// The client.
+        client_id: ClientId,
+        /// Who.
+        username: String,
+        /// `token`, `id_token` or `id_token token`.
+        response_type: &'static str,
+        /// `kid` of the access token, if one was issued.
+        access_token_kid: Option<String>,
+        /// `kid` of the ID token, if one was issued.
+        id_token_kid: Option<String>,
+        /// The access token's lifetime.
+        expires_in: Option<u64>,
+        /// The granted scopes.
+        scope: ScopeSet,
+    },
+    /// A dev-control fault changed an authorization response.
+    FaultInjected {
+        /// The client.
+        client_id: ClientId,
+        /// Which fault.
+        fault: Fault,
+    },
+    /// A session ended at a logout endpoint.
+    LoggedOut {
+        /// Who, if a session was found.
+        username: Option<String>,
+        /// The client that asked, if named.
+        client_id: Option<ClientId>,
+    },
+    /// A logout request was refused (unregistered return URL, bad hint).
+    LogoutRefused {
+        /// Why.
+        reason: String,
+    },
+    /// The signing keys were rotated.
+    KeysRotated {
+        /// The key that signs from now on.
+        current_kid: String,
+        /// The key published for the next rotation.
+        next_kid: String,
+    },
+    /// A dev control changed the issuer's behaviour.
+    DevControl {
+        /// Which one, e.g. `latency`, `lifetimes`, `end_sessions`.
+        control: &'static str,
+        /// The new setting, in words.
+        detail: String,
+    },
+}
+
+/// The ring buffer of events.
+#[derive(Debug, Default)]
+pub struct EventLog(Mutex<Log>);
+
+#[derive(Debug, Default)]
+struct Log {
+    events: VecDeque<Event>,
+    last_seq: u64,
+}
+
+impl EventLog {
+    /// Records an event and mirrors it in the server's log.
+    pub fn push(&self, at_ms: u64, kind: EventKind) {
+        tracing::info!(target: "issuer::events", event = ?kind);
+        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        log.last_seq += 1;
+        let seq = log.last_seq;
+        if log.events.len() == CAPACITY {
+            log.events.pop_front();
+        }
+        log.events.push_back(Event { seq, at_ms, kind });
+    }
+
+    /// The events after `seq`, oldest first, at most `limit`; and the last
+    /// sequence number (so a poller knows where it is even if none is new).
+    pub fn after(&self, seq: u64, limit: usize) -> (Vec<Event>, u64) {
+        let log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let events = log
+            .events
+            .iter()
+            .filter(|e| e.seq > seq)
+            .take(limit)
+            .cloned()
+            .collect();
+        (events, log.last_seq)
+    }
+
+    /// Forgets every event; sequence numbers keep increasing.
+    pub fn clear(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .events
+            .clear();
+    }
+
+    /// The last sequence number.
+    pub fn last_seq(&self) -> u64 {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .last_seq
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(n: u64) -> EventKind {
+        EventKind::LoginShown {
+            client_id: ClientId::new(format!("c{n}")),
+        }
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_events_with_increasing_numbers() {
+        let log = EventLog::default();
+        for n in 0..(CAPACITY as u64 + 5) {
+            log.push(n, shown(n));
+        }
+        let (events, last) = log.after(0, usize::MAX);
+        assert_eq!(events.len(), CAPACITY);
+        assert_eq!(events[0].seq, 6);
+        assert_eq!(last, CAPACITY as u64 + 5);
+        let (newer, _) = log.after(last - 2, 10);
+        assert_eq!(
+            newer.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            [last - 1, last]
+        );
+    }
+
+    #[test]
+    fn an_event_serializes_flat_with_its_type() {
+        let log = EventLog::default();
+        log.push(5, shown(1));
+        let (events, _) = log.after(0, 1);
+        let json = serde_json::to_value(&events[0]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"seq": 1, "at_ms": 5, "type": "login_shown", "client_id": "c1"})
+        );
+    }
+
+    #[test]
+    fn clearing_keeps_counting() {
+        let log = EventLog::default();
+        log.push(1, shown(1));
+        log.clear();
+        log.push(2, shown(2));
+        let (events, _) = log.after(0, 10);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].seq, 2);
+    }
+}

@@ -1,0 +1,229 @@
+//! Ending the single sign-on session: Auth0's `GET /v2/logout` and the
+//! OpenID Connect RP-Initiated Logout endpoint (`end_session_endpoint`,
+//! RP-Initiated Logout 1.0 §2). Either returns only to a logout URL the
+//! client registered, compared as an exact string; any other return URL
+//! gets an error page and the session is left alone (an open redirector
+//! would be worse than a failed logout).
+
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use protocol::IdTokenClaims;
+use url::form_urlencoded;
+
+use super::{
+    AppState, SESSION_COOKIE,
+    authorize::require_form,
+    events::EventKind,
+    keys::TokenType,
+    pages,
+    params::Params,
+    respond::{Framing, PageError, html},
+    tenant::Client,
+};
+
+/// `GET /v2/logout?client_id=&returnTo=` (Auth0).
+pub async fn v2_logout_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let params = Params::parse(query.unwrap_or_default().as_bytes())?;
+    let read = |name| {
+        params
+            .single(name)
+            .map_err(|e| refuse(&state, e.to_string()))
+    };
+    let client_id = read("client_id")?;
+    let return_to = read("returnTo")?;
+    let client = client_id.map(|id| named_client(&state, id)).transpose()?;
+    let return_to = return_to
+        .map(|url| check_return_url(client, url).map_err(|message| refuse(&state, message)))
+        .transpose()?;
+    Ok(log_out(&state, jar, client, return_to.map(str::to_owned)))
+}
+
+/// `GET /oidc/logout` (RP-Initiated Logout §2).
+pub async fn end_session_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let params = Params::parse(query.unwrap_or_default().as_bytes())?;
+    end_session(&state, &params, jar)
+}
+
+/// `POST /oidc/logout`: the same parameters, form-encoded.
+pub async fn end_session_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    require_form(&headers)?;
+    end_session(&state, &Params::parse(&body)?, jar)
+}
+
+fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Response, PageError> {
+    let read = |name| {
+        params
+            .single(name)
+            .map_err(|e| refuse(state, e.to_string()))
+    };
+    let hint = read("id_token_hint")?;
+    let client_id = read("client_id")?;
+    let redirect = read("post_logout_redirect_uri")?;
+    let logout_state = read("state")?;
+
+    // The client is named by client_id, by the hint's audience, or both,
+    // and then they must agree (RP-Initiated Logout §2).
+    let hinted = hint.map(|hint| hinted_client(state, hint)).transpose()?;
+    let named = client_id.map(|id| named_client(state, id)).transpose()?;
+    let client = match (hinted, named) {
+        (Some(a), Some(b)) if a.client_id != b.client_id => {
+            return Err(refuse(
+                state,
+                "client_id is not the audience of the id_token_hint".into(),
+            ));
+        }
+        (a, b) => a.or(b),
+    };
+    let return_to = redirect
+        .map(|url| {
+            check_return_url(client, url)
+                .map(|url| with_state(url, logout_state))
+                .map_err(|message| refuse(state, message))
+        })
+        .transpose()?;
+    Ok(log_out(state, jar, client, return_to))
+}
+
+/// The client named by `client_id`.
+fn named_client<'a>(state: &'a AppState, client_id: &str) -> Result<&'a Client, PageError> {
+    state.tenant.client(client_id).ok_or_else(|| {
+        refuse(
+            state,
+            format!("no application has the client_id {client_id:?}"),
+        )
+    })
+}
+
+/// The client an `id_token_hint` was issued to: the hint must be an ID
+/// token this issuer signed; expired is fine (it only names the client).
+fn hinted_client<'a>(state: &'a AppState, hint: &str) -> Result<&'a Client, PageError> {
+    let claims: IdTokenClaims = state
+        .keys
+        .verify(hint, TokenType::IdToken, state.now())
+        .map_err(|error| {
+            refuse(
+                state,
+                format!("the id_token_hint was not issued by this server ({error})"),
+            )
+        })?;
+    if claims.iss != state.issuer {
+        return Err(refuse(
+            state,
+            "the id_token_hint was issued by another issuer".into(),
+        ));
+    }
+    state
+        .tenant
+        .clients
+        .iter()
+        .find(|c| claims.aud.contains(c.client_id.as_str()))
+        .ok_or_else(|| {
+            refuse(
+                state,
+                "the id_token_hint is for no registered application".into(),
+            )
+        })
+}
+
+/// The registered logout URL equal to `url`, or why not.
+fn check_return_url<'a>(client: Option<&Client>, url: &'a str) -> Result<&'a str, String> {
+    let Some(client) = client else {
+        return Err(
+            "a return URL needs the application (client_id, or an id_token_hint) whose logout URLs list it".into(),
+        );
+    };
+    if client.allows_logout_url(url) {
+        Ok(url)
+    } else {
+        Err(format!(
+            "{url:?} is not one of the allowed logout URLs of {} (compared as exact strings)",
+            client.name
+        ))
+    }
+}
+
+/// Adds `state` to the query of a registered URL without re-serializing
+/// (and so changing) the URL itself.
+fn with_state(url: &str, state: Option<&str>) -> String {
+    match state {
+        Some(state) => {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            let encoded: String = form_urlencoded::byte_serialize(state.as_bytes()).collect();
+            format!("{url}{separator}state={encoded}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+fn log_out(
+    state: &AppState,
+    jar: CookieJar,
+    client: Option<&Client>,
+    return_to: Option<String>,
+) -> Response {
+    let ended = jar
+        .get(SESSION_COOKIE)
+        .and_then(|cookie| state.store.end_session(cookie.value()));
+    state.event(EventKind::LoggedOut {
+        username: ended.map(|s| s.username),
+        client_id: client.map(|c| c.client_id.clone()),
+    });
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    let response = match return_to.and_then(|url| HeaderValue::from_str(&url).ok()) {
+        Some(location) => {
+            let mut response = StatusCode::FOUND.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::LOCATION, location);
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        None => html(StatusCode::OK, pages::logged_out(), Framing::Deny),
+    };
+    (jar, response).into_response()
+}
+
+fn refuse(state: &AppState, message: String) -> PageError {
+    state.event(EventKind::LogoutRefused {
+        reason: message.clone(),
+    });
+    PageError::LogoutRefused(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_is_appended_without_touching_the_registered_url() {
+        assert_eq!(
+            with_state("http://localhost:3000/logged-out", Some("a b&c")),
+            "http://localhost:3000/logged-out?state=a+b%26c"
+        );
+        assert_eq!(
+            with_state("http://localhost:3000/?x=1", Some("s")),
+            "http://localhost:3000/?x=1&state=s"
+        );
+        assert_eq!(
+            with_state("http://localhost:3000/", None),
+            "http://localhost:3000/"
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! Minting the tokens of an authorization response: the JWT access token
+//! (RFC 9068 §2.2) and the ID token (OpenID Connect Core §2, §3.2.2.10),
+//! optionally broken on purpose by a dev-control [`Tamper`].
+
+use aws_lc_rs::digest;
+use protocol::{
+    AccessTokenClaims, Audience, IdTokenClaims, Nonce, Scope, UserClaims, at_hash_from_sha256,
+};
+
+use super::{
+    Shared,
+    dev::Tamper,
+    keys::{KeyError, SigningKey, TokenType},
+    request::AuthorizeRequest,
+    store::{Session, random_id},
+    tenant::User,
+};
+
+/// The issuer a `wrong_iss` token claims to come from.
+pub const WRONG_ISSUER: &str = "https://attacker.example/";
+/// The audience of a `wrong_aud` token.
+pub const WRONG_AUDIENCE: &str = "https://another-api.example/";
+/// How far in the past an `expired` token expired: beyond any sane leeway.
+pub const EXPIRED_AGO_SECS: u64 = 600;
+
+/// The tokens of one response.
+#[derive(Debug)]
+pub struct Minted {
+    /// The fragment (or web message) parameters, without `state`.
+    pub params: Vec<(&'static str, String)>,
+    /// `kid` of the access token.
+    pub access_token_kid: Option<String>,
+    /// `kid` of the ID token.
+    pub id_token_kid: Option<String>,
+    /// `expires_in` of the access token.
+    pub expires_in: Option<u64>,
+}
+
+/// Signs the tokens `request` asks for, for `user` in `session`.
+pub fn mint(
+    state: &Shared,
+    request: &AuthorizeRequest,
+    session: &Session,
+    user: &User,
+    tamper: Option<Tamper>,
+) -> Result<Minted, KeyError> {
+    let now = state.now();
+    let lifetimes = state.lifetimes();
+    let key = state.keys.current();
+    let openid = request.scope.contains(Scope::OPENID);
+    let issuer = match tamper {
+        Some(Tamper::WrongIss) => WRONG_ISSUER,
+        _ => state.issuer.as_str(),
+    };
+    let times = |lifetime: u64| match tamper {
+        Some(Tamper::Expired) => {
+            let exp = now.saturating_sub(EXPIRED_AGO_SECS);
+            (exp.saturating_sub(lifetime), exp)
+        }
+        _ => (now, now + lifetime),
+    };
+    let corrupt = tamper == Some(Tamper::BadSignature);
+
+    let mut minted = Minted {
+        params: Vec::with_capacity(6),
+        access_token_kid: None,
+        id_token_kid: None,
+        expires_in: None,
+    };
+
+    let access_token = if request.response_type.has_access_token() {
+        // RFC 9068 §3: the API it is for; like Auth0, the UserInfo endpoint
+        // too when `openid` is granted, so the same token reads /userinfo.
+        let mut audiences: Vec<&str> = request.audience.iter().map(String::as_str).collect();
+        if openid {
+            audiences.push(&state.urls.userinfo);
+        }
+        let aud = match tamper {
+            Some(Tamper::WrongAud) => Audience::one(WRONG_AUDIENCE),
+            _ => Audience::many(audiences),
+        };
+        let (iat, exp) = times(lifetimes.access_token_secs);
+        let claims = AccessTokenClaims {
+            iss: issuer.to_owned(),
+            sub: user.sub.clone(),
+            aud,
+            exp,
+            iat,
+            jti: random_id(),
+            client_id: request.client_id.clone(),
+            scope: request.scope.clone(),
+            auth_time: Some(session.auth_time),
+            azp: Some(request.client_id.clone()),
+        };
+        let token = sign(&key, corrupt, TokenType::AccessToken, &claims)?;
+        minted.access_token_kid = Some(key.kid().to_owned());
+        minted.expires_in = Some(lifetimes.access_token_secs);
+        Some(token)
+    } else {
+        None
+    };
+
+    let id_token = if request.response_type.has_id_token() {
+        let at_hash = match (&access_token, tamper) {
+            (None, _) | (Some(_), Some(Tamper::MissingAtHash)) => None,
+            (Some(_), Some(Tamper::WrongAtHash)) => Some(at_hash_of("a different access token")),
+            (Some(token), _) => Some(at_hash_of(token)),
+        };
+        let nonce = match tamper {
+            Some(Tamper::WrongNonce) => Some(Nonce::new(format!("tampered-{}", random_id()))),
+            _ => request.nonce.clone(),
+        };
+        let aud = match tamper {
+            Some(Tamper::WrongAud) => Audience::one("another-client"),
+            _ => Audience::one(request.client_id.as_str()),
+        };
+        let (iat, exp) = times(lifetimes.id_token_secs);
+        let claims = IdTokenClaims {
+            iss: issuer.to_owned(),
+            sub: user.sub.clone(),
+            aud,
+            exp,
+            iat,
+            auth_time: Some(session.auth_time),
+            nonce,
+            at_hash,
+            azp: None,
+            // OIDC Core §5.4: with no access token to call /userinfo, the
+            // claims of the requested scopes go in the ID token; Auth0 puts
+            // them there in every case, and so does this issuer.
+            user: user_claims(state, user, request),
+        };
+        let token = sign(&key, corrupt, TokenType::IdToken, &claims)?;
+        minted.id_token_kid = Some(key.kid().to_owned());
+        Some(token)
+    } else {
+        None
+    };
+
+    if let Some(token) = access_token {
+        minted.params.push(("access_token", token));
+        minted.params.push(("token_type", "Bearer".to_owned()));
+        minted
+            .params
+            .push(("expires_in", lifetimes.access_token_secs.to_string()));
+        minted.params.push(("scope", request.scope.to_string()));
+    }
+    if let Some(token) = id_token {
+        minted.params.push(("id_token", token));
+    }
+    Ok(minted)
+}
+
+fn sign(
+    key: &SigningKey,
+    corrupt: bool,
+    typ: TokenType,
+    claims: &impl serde::Serialize,
+) -> Result<String, KeyError> {
+    if corrupt {
+        key.sign_jwt_corrupted(typ, claims)
+    } else {
+        key.sign_jwt(typ, claims)
+    }
+}
+
+fn at_hash_of(access_token: &str) -> String {
+    at_hash_from_sha256(digest::digest(&digest::SHA256, access_token.as_bytes()).as_ref())
+}
+
+/// The claims about `user` that the request's scopes release (OIDC Core §5.4).
+pub fn user_claims(state: &Shared, user: &User, request: &AuthorizeRequest) -> UserClaims {
+    claims_for_scopes(
+        state,
+        user,
+        request.scope.contains("profile"),
+        request.scope.contains("email"),
+    )
+}
+
+/// The claims `profile` and `email` release.
+pub fn claims_for_scopes(state: &Shared, user: &User, profile: bool, email: bool) -> UserClaims {
+    let mut claims = UserClaims::default();
+    if profile {
+        claims.name = Some(user.name.clone());
+        claims.nickname = user.nickname.clone();
+        claims.preferred_username = Some(user.username.clone());
+        claims.picture = Some(
+            user.picture
+                .clone()
+                .unwrap_or_else(|| format!("{}/avatars/{}.svg", state.urls.base, user.username)),
+        );
+    }
+    if email {
+        claims.email = Some(user.email.clone());
+        claims.email_verified = Some(user.email_verified);
+    }
+    claims
+}

@@ -1,0 +1,459 @@
+//! The dev controls: each one changes what a client observes, and they do
+//! not exist when switched off.
+
+mod support_issuer;
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use jsonwebtoken::errors::ErrorKind;
+use protocol::at_hash_from_sha256;
+use serde_json::{Value, json};
+use support_issuer::*;
+
+fn silent() -> Vec<(&'static str, String)> {
+    with(
+        with(request(), "prompt", "none"),
+        "redirect_uri",
+        SILENT_CALLBACK,
+    )
+}
+
+#[tokio::test]
+async fn without_dev_controls_the_dev_routes_do_not_exist() {
+    let issuer = spawn_with(|c| c.dev_controls = false).await;
+    for path in ["/dev/state", "/dev/events"] {
+        assert_eq!(
+            issuer.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    for path in ["/dev/reset", "/dev/rotate-keys", "/dev/end-sessions"] {
+        let response = issuer.post_json(path, json!({})).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let response = issuer
+        .post_json("/dev/faults", json!({"fault": {"error": "login_required"}}))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_state_shows_sessions_consents_and_keys_without_secrets() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let state = dev_state(&issuer).await;
+    assert_eq!(state["sessions"][0]["username"], "alice");
+    assert_eq!(state["consents"][0]["client_id"], CLIENT_ID);
+    assert_eq!(
+        state["consents"][0]["scope"],
+        "email openid profile read:messages"
+    );
+    assert_eq!(state["keys"].as_array().unwrap().len(), 2);
+    assert_eq!(state["lifetimes"]["access_token_secs"], 120);
+    let text = state.to_string();
+    assert!(!text.contains("wonderland"), "no password");
+    assert!(
+        !text.contains("session_id") && !text.contains("issuer_session"),
+        "no session id"
+    );
+}
+
+#[tokio::test]
+async fn an_error_fault_replaces_the_next_response_and_only_that_many() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    for error in [
+        "login_required",
+        "consent_required",
+        "interaction_required",
+        "access_denied",
+        "server_error",
+    ] {
+        arm(&issuer, json!({"fault": {"error": error}, "count": 1})).await;
+        let params = request();
+        let response = issuer.authorize(&params).await;
+        let result = fragment(&location(&response), CALLBACK);
+        assert_eq!(result["error"], error);
+        assert_eq!(result["state"], param(&params, "state"));
+        assert!(result["error_description"].contains("dev controls"));
+        assert!(
+            issuer
+                .silent_authorization(&request())
+                .await
+                .contains_key("access_token"),
+            "used up after one response"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_silent_only_fault_spares_interactive_requests() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    arm(
+        &issuer,
+        json!({"fault": {"error": "login_required"}, "count": 2, "prompt_none_only": true}),
+    )
+    .await;
+    assert!(
+        issuer
+            .silent_authorization(&request())
+            .await
+            .contains_key("access_token")
+    );
+    for _ in 0..2 {
+        let response = issuer.authorize(&silent()).await;
+        assert_eq!(
+            fragment(&location(&response), SILENT_CALLBACK)["error"],
+            "login_required"
+        );
+    }
+    assert!(
+        issuer
+            .silent_authorization(&silent())
+            .await
+            .contains_key("access_token")
+    );
+}
+
+#[tokio::test]
+async fn each_tamper_breaks_exactly_the_check_a_client_must_make() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let kinds = [
+        "wrong_nonce",
+        "bad_signature",
+        "wrong_aud",
+        "wrong_iss",
+        "expired",
+        "missing_at_hash",
+        "wrong_at_hash",
+    ];
+    for kind in kinds {
+        arm(&issuer, json!({"fault": {"tamper": kind}})).await;
+        let params = request();
+        let tokens = issuer.silent_authorization(&params).await;
+        let (access, id) = (&tokens["access_token"], &tokens["id_token"]);
+        let failure = |r: Result<_, jsonwebtoken::errors::Error>| r.err().map(|e| e.into_kind());
+        match kind {
+            "wrong_nonce" => {
+                let claims = issuer.decode(id, CLIENT_ID).await.unwrap().claims;
+                assert_ne!(claims["nonce"], param(&params, "nonce"));
+            }
+            "bad_signature" => {
+                assert_eq!(
+                    failure(issuer.decode(id, CLIENT_ID).await),
+                    Some(ErrorKind::InvalidSignature)
+                );
+                assert_eq!(
+                    failure(issuer.decode(access, API).await),
+                    Some(ErrorKind::InvalidSignature)
+                );
+            }
+            "wrong_aud" => {
+                assert_eq!(
+                    failure(issuer.decode(id, CLIENT_ID).await),
+                    Some(ErrorKind::InvalidAudience)
+                );
+                assert_eq!(
+                    failure(issuer.decode(access, API).await),
+                    Some(ErrorKind::InvalidAudience)
+                );
+            }
+            "wrong_iss" => {
+                assert_eq!(
+                    failure(issuer.decode(id, CLIENT_ID).await),
+                    Some(ErrorKind::InvalidIssuer)
+                );
+                assert_eq!(
+                    failure(issuer.decode(access, API).await),
+                    Some(ErrorKind::InvalidIssuer)
+                );
+            }
+            "expired" => {
+                assert_eq!(
+                    failure(issuer.decode(id, CLIENT_ID).await),
+                    Some(ErrorKind::ExpiredSignature)
+                );
+                assert_eq!(
+                    failure(issuer.decode(access, API).await),
+                    Some(ErrorKind::ExpiredSignature)
+                );
+            }
+            "missing_at_hash" => {
+                let claims = issuer.decode(id, CLIENT_ID).await.unwrap().claims;
+                assert!(claims.get("at_hash").is_none());
+            }
+            "wrong_at_hash" => {
+                let claims = issuer.decode(id, CLIENT_ID).await.unwrap().claims;
+                assert_ne!(claims["at_hash"], at_hash_from_sha256(&sha256(access)));
+            }
+            other => unreachable!("{other}"),
+        }
+        // Only that response was tampered.
+        let clean = issuer.silent_authorization(&request()).await;
+        assert!(
+            issuer.decode(&clean["id_token"], CLIENT_ID).await.is_ok(),
+            "{kind}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn latency_delays_the_authorization_endpoint() {
+    let issuer = spawn().await;
+    let response = issuer.post_json("/dev/latency", json!({"ms": 300})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let started = Instant::now();
+    issuer.authorize(&silent()).await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    issuer.post_json("/dev/latency", json!({"ms": 0})).await;
+    assert_eq!(dev_state(&issuer).await["latency_ms"], 0);
+}
+
+#[tokio::test]
+async fn lifetimes_can_be_shortened_at_run_time() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer
+        .post_json(
+            "/dev/lifetimes",
+            json!({"access_token_secs": 5, "id_token_secs": 7}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let tokens = issuer.silent_authorization(&request()).await;
+    assert_eq!(tokens["expires_in"], "5");
+    let access = issuer
+        .decode(&tokens["access_token"], API)
+        .await
+        .unwrap()
+        .claims;
+    assert_eq!(
+        access["exp"].as_u64().unwrap() - access["iat"].as_u64().unwrap(),
+        5
+    );
+    let id = issuer
+        .decode(&tokens["id_token"], CLIENT_ID)
+        .await
+        .unwrap()
+        .claims;
+    assert_eq!(id["exp"].as_u64().unwrap() - id["iat"].as_u64().unwrap(), 7);
+}
+
+#[tokio::test]
+async fn revoking_consent_makes_silent_renewal_answer_consent_required() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer
+        .post_json(
+            "/dev/revoke-consent",
+            json!({"username": "alice", "client_id": CLIENT_ID}),
+        )
+        .await;
+    assert_eq!(response.json::<Value>().await.unwrap()["revoked"], 1);
+    let response = issuer.authorize(&silent()).await;
+    assert_eq!(
+        fragment(&location(&response), SILENT_CALLBACK)["error"],
+        "consent_required"
+    );
+}
+
+#[tokio::test]
+async fn ending_sessions_makes_silent_renewal_answer_login_required() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer.post_json("/dev/end-sessions", json!({})).await;
+    assert_eq!(response.json::<Value>().await.unwrap()["ended"], 1);
+    let response = issuer.authorize(&silent()).await;
+    assert_eq!(
+        fragment(&location(&response), SILENT_CALLBACK)["error"],
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn reset_restores_the_configured_tenant() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    arm(&issuer, json!({"fault": {"tamper": "expired"}, "count": 5})).await;
+    issuer.post_json("/dev/latency", json!({"ms": 10})).await;
+    issuer
+        .post_json("/dev/lifetimes", json!({"access_token_secs": 5}))
+        .await;
+    let response = issuer.post_json("/dev/reset", json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let state = dev_state(&issuer).await;
+    assert_eq!(state["faults"], json!([]));
+    assert_eq!(state["latency_ms"], 0);
+    assert_eq!(state["lifetimes"]["access_token_secs"], 120);
+    assert_eq!(state["sessions"], json!([]));
+    assert_eq!(state["consents"], json!([]));
+    let response = issuer.authorize(&silent()).await;
+    assert_eq!(
+        fragment(&location(&response), SILENT_CALLBACK)["error"],
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn rotating_keys_signs_with_the_published_next_key_and_keeps_the_old_one_until_its_tokens_expire()
+ {
+    let issuer = spawn().await;
+    let before: Vec<String> = issuer
+        .jwks()
+        .await
+        .keys
+        .iter()
+        .map(|k| k.common.key_id.clone().unwrap())
+        .collect();
+    assert_eq!(before.len(), 2, "current and next");
+    let old = issuer.first_authorization(&request()).await;
+    let old_kid = jsonwebtoken::decode_header(&old["access_token"])
+        .unwrap()
+        .kid
+        .unwrap();
+
+    let response = issuer.post_json("/dev/rotate-keys", json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let new = issuer.silent_authorization(&request()).await;
+    let new_kid = jsonwebtoken::decode_header(&new["access_token"])
+        .unwrap()
+        .kid
+        .unwrap();
+    assert_ne!(new_kid, old_kid);
+    assert!(
+        before.contains(&new_kid),
+        "it was published before it signed"
+    );
+
+    let after: Vec<String> = issuer
+        .jwks()
+        .await
+        .keys
+        .iter()
+        .map(|k| k.common.key_id.clone().unwrap())
+        .collect();
+    assert_eq!(after.len(), 3, "previous, current, next");
+    assert!(
+        issuer.decode(&old["access_token"], API).await.is_ok(),
+        "old tokens still verify"
+    );
+
+    // Once the old key's tokens have expired (120 s + 60 s skew), it goes.
+    issuer.clock.advance(Duration::from_secs(181));
+    let later: Vec<String> = issuer
+        .jwks()
+        .await
+        .keys
+        .iter()
+        .map(|k| k.common.key_id.clone().unwrap())
+        .collect();
+    assert!(!later.contains(&old_kid));
+    assert_eq!(later.len(), 2);
+}
+
+#[tokio::test]
+async fn the_event_log_records_each_decision_without_secrets() {
+    let issuer = spawn().await;
+    let params = request();
+    let tokens = issuer.first_authorization(&params).await;
+    let log: Value = issuer
+        .get("/dev/events?after=0")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let types: Vec<&str> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "authorize_received",
+        "client_validated",
+        "login_required",
+        "login_shown",
+        "login_succeeded",
+        "consent_shown",
+        "consent_granted",
+        "tokens_issued",
+    ] {
+        assert!(
+            types.contains(&expected),
+            "{expected} missing from {types:?}"
+        );
+    }
+    let text = log.to_string();
+    for secret in [
+        "wonderland",
+        param(&params, "state"),
+        param(&params, "nonce"),
+        &tokens["access_token"],
+        &tokens["id_token"],
+    ] {
+        assert!(!text.contains(secret), "the log leaks {secret}");
+    }
+    let last = log["last_seq"].as_u64().unwrap();
+    let newer: Value = issuer
+        .get(&format!("/dev/events?after={last}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(newer["events"], json!([]));
+}
+
+#[tokio::test]
+async fn a_dev_control_posted_from_an_untrusted_origin_is_refused() {
+    let issuer = spawn().await;
+    let response = issuer
+        .client
+        .post(issuer.url("/dev/end-sessions"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = issuer
+        .client
+        .post(issuer.url("/dev/end-sessions"))
+        .header("origin", SPA_ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        SPA_ORIGIN
+    );
+}
+
+#[tokio::test]
+async fn out_of_range_dev_settings_are_refused() {
+    let issuer = spawn().await;
+    for (path, body) in [
+        ("/dev/latency", json!({"ms": 600_000})),
+        ("/dev/lifetimes", json!({"access_token_secs": 0})),
+        (
+            "/dev/lifetimes",
+            json!({"sso_idle_secs": 100, "sso_absolute_secs": 50}),
+        ),
+        (
+            "/dev/faults",
+            json!({"fault": {"error": "login_required"}, "count": 0}),
+        ),
+    ] {
+        let response = issuer.post_json(path, body.clone()).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} {body}");
+    }
+    let response = issuer
+        .post_json("/dev/faults", json!({"fault": {"tamper": "rot13"}}))
+        .await;
+    assert!(response.status().is_client_error());
+    let response = issuer.get("/dev/events?after=-1").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

@@ -1,0 +1,655 @@
+//! Login, consent, silent authentication (`prompt=none`), `prompt=login`,
+//! `max_age`, `web_message`, sessions, UserInfo and logout, through a real
+//! listener and a cookie-keeping client that follows no redirect.
+
+mod support_issuer;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use server::issuer::{SESSION_COOKIE, clock::Clock};
+use support_issuer::*;
+
+fn silent() -> Vec<(&'static str, String)> {
+    with(
+        with(request(), "prompt", "none"),
+        "redirect_uri",
+        SILENT_CALLBACK,
+    )
+}
+
+// ---- consent ------------------------------------------------------------
+
+#[tokio::test]
+async fn consent_is_asked_the_first_time_and_remembered_after() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let params = request();
+    let tokens = issuer.silent_authorization(&params).await;
+    assert_eq!(
+        tokens["state"],
+        param(&params, "state"),
+        "no page this time"
+    );
+    assert!(tokens.contains_key("id_token"));
+}
+
+#[tokio::test]
+async fn consent_is_asked_again_when_a_new_scope_is_requested() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let more = with(
+        request(),
+        "scope",
+        "openid profile email read:messages write:messages",
+    );
+    let response = issuer.authorize(&more).await;
+    let consent = location(&response);
+    assert!(consent.starts_with("/consent?request="), "{consent}");
+    let page = issuer.get(&consent).await.text().await.unwrap();
+    assert!(
+        page.contains("Post messages in your name"),
+        "the new scope is described: {page}"
+    );
+    assert!(page.contains("Leptos implicit demo"), "the client is named");
+    let response = issuer.answer_consent(&consent, "allow").await;
+    let tokens = fragment(&location(&response), CALLBACK);
+    assert!(tokens["scope"].contains("write:messages"));
+}
+
+#[tokio::test]
+async fn prompt_consent_asks_again_even_when_consent_was_given() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer
+        .authorize(&with(request(), "prompt", "consent"))
+        .await;
+    assert!(location(&response).starts_with("/consent?request="));
+}
+
+#[tokio::test]
+async fn denying_consent_returns_access_denied_with_the_state() {
+    let issuer = spawn().await;
+    let params = request();
+    let response = issuer.authorize(&params).await;
+    let response = issuer
+        .log_in(&location(&response), "alice", "wonderland")
+        .await;
+    let response = issuer.answer_consent(&location(&response), "deny").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let result = fragment(&location(&response), CALLBACK);
+    assert_eq!(result["error"], "access_denied");
+    assert_eq!(result["state"], param(&params, "state"));
+    // Nothing was remembered: the next request asks again.
+    let response = issuer.authorize(&request()).await;
+    assert!(location(&response).starts_with("/consent?request="));
+}
+
+#[tokio::test]
+async fn a_forged_consent_form_is_refused() {
+    let issuer = spawn().await;
+    let response = issuer.authorize(&request()).await;
+    let response = issuer
+        .log_in(&location(&response), "alice", "wonderland")
+        .await;
+    let consent = location(&response);
+    let html = issuer.get(&consent).await.text().await.unwrap();
+    let response = issuer
+        .post_form(
+            "/consent",
+            &[
+                ("request", hidden(&html, "request")),
+                ("csrf", "forged".to_owned()),
+                ("decision", "allow".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.headers().get("location").is_none());
+}
+
+#[tokio::test]
+async fn another_browser_cannot_use_a_consent_page_it_did_not_log_in_for() {
+    let issuer = spawn().await;
+    let response = issuer.authorize(&request()).await;
+    let response = issuer
+        .log_in(&location(&response), "alice", "wonderland")
+        .await;
+    let consent = location(&response);
+    let stranger = new_client();
+    let response = stranger.get(issuer.url(&consent)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("another login"));
+}
+
+// ---- login and sessions -------------------------------------------------
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_form_again_and_starts_no_session() {
+    let issuer = spawn().await;
+    let response = issuer.authorize(&request()).await;
+    let login = location(&response);
+    let response = issuer.log_in(&login, "alice", "not-her-password").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(set_cookie(&response).is_none());
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Wrong username or password")
+    );
+    let response = issuer.log_in(&login, "nobody", "wonderland").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "unknown users alike"
+    );
+    // Still no session: a silent request says so.
+    assert_eq!(
+        error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn the_login_form_refuses_a_forged_csrf_token() {
+    let issuer = spawn().await;
+    let response = issuer.authorize(&request()).await;
+    let html = issuer.get(&location(&response)).await.text().await.unwrap();
+    let response = issuer
+        .post_form(
+            "/login",
+            &[
+                ("request", hidden(&html, "request")),
+                ("csrf", "0".repeat(43)),
+                ("username", "alice".to_owned()),
+                ("password", "wonderland".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(set_cookie(&response).is_none());
+}
+
+#[tokio::test]
+async fn a_login_page_for_an_unknown_request_is_an_error_page() {
+    let issuer = spawn().await;
+    let response = issuer.get("/login?request=made-up").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("expired"));
+}
+
+#[tokio::test]
+async fn login_sets_a_new_httponly_samesite_lax_session_cookie() {
+    let issuer = spawn().await;
+    // A session id planted before the login (session fixation).
+    let planted = format!("{SESSION_COOKIE}=planted-by-an-attacker");
+    let response = issuer.authorize(&request()).await;
+    let login = location(&response);
+    let html = issuer.get(&login).await.text().await.unwrap();
+    let response = issuer
+        .client
+        .post(issuer.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", &planted)
+        .body(encode(&[
+            ("request", hidden(&html, "request")),
+            ("csrf", hidden(&html, "csrf")),
+            ("username", "alice".to_owned()),
+            ("password", "wonderland".to_owned()),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    let cookie = set_cookie(&response).expect("a session cookie");
+    assert!(!cookie.contains("planted-by-an-attacker"));
+    let value = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
+    assert!(value.len() >= 43, "256 random bits");
+    let lower = cookie.to_ascii_lowercase();
+    assert!(lower.contains("httponly"), "{cookie}");
+    assert!(lower.contains("samesite=lax"), "{cookie}");
+    assert!(lower.contains("path=/"), "{cookie}");
+}
+
+#[tokio::test]
+async fn prompt_login_shows_the_login_page_despite_a_session() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer.authorize(&with(request(), "prompt", "login")).await;
+    let login = location(&response);
+    assert!(login.starts_with("/login?request="), "{login}");
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    // Consent is remembered: straight back to the client, no loop.
+    let tokens = fragment(&location(&response), CALLBACK);
+    assert!(tokens.contains_key("access_token"));
+}
+
+#[tokio::test]
+async fn max_age_older_than_the_login_requires_a_new_login() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    issuer.clock.advance(Duration::from_secs(600));
+    let recent = with(request(), "max_age", "900");
+    assert!(
+        issuer
+            .silent_authorization(&recent)
+            .await
+            .contains_key("id_token")
+    );
+
+    let strict = with(request(), "max_age", "300");
+    let response = issuer.authorize(&strict).await;
+    let login = location(&response);
+    assert!(login.starts_with("/login?request="), "{login}");
+    let silent_strict = with(silent(), "max_age", "300");
+    assert_eq!(
+        error_at(issuer.authorize(&silent_strict).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    let tokens = fragment(&location(&response), CALLBACK);
+    let id = issuer.decode(&tokens["id_token"], CLIENT_ID).await.unwrap();
+    assert_eq!(
+        id.claims["auth_time"].as_u64().unwrap(),
+        issuer.clock.unix_secs(),
+        "auth_time is the new login"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    issuer.clock.advance(Duration::from_secs(1_799));
+    assert!(
+        issuer
+            .silent_authorization(&silent())
+            .await
+            .contains_key("access_token")
+    );
+    issuer.clock.advance(Duration::from_secs(1_799));
+    assert!(
+        issuer
+            .silent_authorization(&silent())
+            .await
+            .contains_key("access_token"),
+        "use keeps it alive"
+    );
+    issuer.clock.advance(Duration::from_secs(1_800));
+    assert_eq!(
+        error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_even_when_used() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    for _ in 0..16 {
+        issuer.clock.advance(Duration::from_secs(1_700));
+        assert!(
+            issuer
+                .silent_authorization(&silent())
+                .await
+                .contains_key("access_token")
+        );
+    }
+    issuer.clock.advance(Duration::from_secs(1_700));
+    assert_eq!(
+        error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+}
+
+// ---- silent authentication ----------------------------------------------
+
+#[tokio::test]
+async fn prompt_none_without_a_session_returns_login_required() {
+    let issuer = spawn().await;
+    let params = silent();
+    let response = issuer.authorize(&params).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let result = fragment(&location(&response), SILENT_CALLBACK);
+    assert_eq!(result["error"], "login_required");
+    assert_eq!(result["state"], param(&params, "state"));
+}
+
+#[tokio::test]
+async fn prompt_none_with_a_session_returns_tokens_framable_by_the_client_only() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let params = silent();
+    let response = issuer.authorize(&params).await;
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains(&format!("frame-ancestors {SPA_ORIGIN}")),
+        "{csp}"
+    );
+    assert!(response.headers().get("x-frame-options").is_none());
+    let tokens = fragment(&location(&response), SILENT_CALLBACK);
+    let id = issuer.decode(&tokens["id_token"], CLIENT_ID).await.unwrap();
+    assert_eq!(id.claims["nonce"], param(&params, "nonce"));
+}
+
+#[tokio::test]
+async fn prompt_none_without_consent_returns_consent_required() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let more = with(silent(), "scope", "openid write:messages");
+    assert_eq!(
+        error_at(issuer.authorize(&more).await, SILENT_CALLBACK).await,
+        "consent_required"
+    );
+}
+
+// ---- web_message --------------------------------------------------------
+
+#[tokio::test]
+async fn web_message_posts_the_response_to_the_client_origin_only() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let params = with(silent(), "response_mode", "web_message");
+    let response = issuer.authorize(&params).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains(&format!("frame-ancestors {SPA_ORIGIN}")),
+        "{csp}"
+    );
+    assert!(csp.contains("script-src 'nonce-"), "{csp}");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"type: "authorization_response""#), "{html}");
+    assert!(
+        html.contains(&format!(r#"var target = "{SPA_ORIGIN}";"#)),
+        "{html}"
+    );
+    assert!(html.contains(r#""access_token":"ey"#), "{html}");
+    assert!(
+        html.contains(&format!(r#""state":"{}""#, param(&params, "state"))),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#""expires_in":120"#),
+        "a number, as auth0.js reads it: {html}"
+    );
+}
+
+#[tokio::test]
+async fn web_message_without_a_session_posts_login_required() {
+    let issuer = spawn().await;
+    let params = with(silent(), "response_mode", "web_message");
+    let response = issuer.authorize(&params).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#""error":"login_required""#), "{html}");
+    assert!(!html.contains("access_token"));
+}
+
+#[tokio::test]
+async fn web_message_to_an_origin_the_client_did_not_register_is_an_error_page() {
+    let dir = temp_dir("web-origin");
+    let tenant = server::issuer::tenant::EMBEDDED.replace(
+        r#"web_origins = ["http://localhost:3000"]"#,
+        r#"web_origins = ["http://localhost:4000"]"#,
+    );
+    let path = dir.join("tenant.toml");
+    std::fs::write(&path, tenant).unwrap();
+    let issuer = spawn_with(|c| c.tenant = Some(path)).await;
+    let response = issuer
+        .authorize(&with(silent(), "response_mode", "web_message"))
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.headers().get("location").is_none());
+    assert!(!response.text().await.unwrap().contains("postMessage"));
+}
+
+// ---- UserInfo -----------------------------------------------------------
+
+#[tokio::test]
+async fn userinfo_returns_the_claims_the_token_scopes_release() {
+    let issuer = spawn().await;
+    let tokens = issuer
+        .first_authorization(&with(request(), "scope", "openid email"))
+        .await;
+    let response = issuer
+        .client
+        .get(issuer.url("/userinfo"))
+        .bearer_auth(&tokens["access_token"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let claims: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(claims["sub"], "alice");
+    assert_eq!(claims["email"], "alice@example.com");
+    assert!(claims.get("name").is_none(), "profile was not granted");
+}
+
+#[tokio::test]
+async fn userinfo_without_a_token_answers_401_with_a_bearer_challenge() {
+    let issuer = spawn().await;
+    let response = issuer.get("/userinfo").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        r#"Bearer realm="userinfo""#
+    );
+}
+
+#[tokio::test]
+async fn userinfo_refuses_tampered_expired_and_api_only_tokens_with_invalid_token() {
+    let issuer = spawn().await;
+    let tokens = issuer.first_authorization(&request()).await;
+    let good = tokens["access_token"].clone();
+    // One character in the middle of the signature changed.
+    let mut tampered = good.clone();
+    let at = tampered.len() - 20;
+    let replacement = if &good[at..=at] == "A" { "B" } else { "A" };
+    tampered.replace_range(at..=at, replacement);
+    let api_only = issuer
+        .silent_authorization(&without(
+            with(
+                with(request(), "response_type", "token"),
+                "scope",
+                "read:messages",
+            ),
+            "nonce",
+        ))
+        .await["access_token"]
+        .clone();
+    for token in [tampered, "not.a.jwt".to_owned(), api_only] {
+        let response = issuer
+            .client
+            .get(issuer.url("/userinfo"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let challenge = response.headers()["www-authenticate"].to_str().unwrap();
+        assert!(
+            challenge.contains(r#"error="invalid_token""#),
+            "{challenge}"
+        );
+    }
+    issuer.clock.advance(Duration::from_secs(121));
+    let response = issuer
+        .client
+        .get(issuer.url("/userinfo"))
+        .bearer_auth(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "expired");
+}
+
+#[tokio::test]
+async fn userinfo_is_readable_cross_origin_by_registered_web_origins_only() {
+    let issuer = spawn().await;
+    let preflight = |origin: &'static str| {
+        issuer
+            .client
+            .request(reqwest::Method::OPTIONS, issuer.url("/userinfo"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+    };
+    let allowed = preflight(SPA_ORIGIN).await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], SPA_ORIGIN);
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+// ---- logout -------------------------------------------------------------
+
+#[tokio::test]
+async fn auth0_logout_to_a_registered_url_ends_the_session_and_redirects() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer
+        .get(&format!(
+            "/v2/logout?{}",
+            encode(&[
+                ("client_id", CLIENT_ID),
+                ("returnTo", "http://localhost:3000/logged-out")
+            ])
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(location(&response), "http://localhost:3000/logged-out");
+    let cleared = set_cookie(&response).expect("the cookie is cleared");
+    assert!(
+        cleared.to_ascii_lowercase().contains("max-age=0"),
+        "{cleared}"
+    );
+    assert_eq!(
+        error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn logout_to_an_unregistered_url_is_an_error_page_and_keeps_the_session() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    for query in [
+        encode(&[
+            ("client_id", CLIENT_ID),
+            ("returnTo", "https://evil.example/"),
+        ]),
+        encode(&[
+            ("client_id", CLIENT_ID),
+            ("returnTo", "http://localhost:3000/logged-out/"),
+        ]),
+        encode(&[("returnTo", "http://localhost:3000/")]),
+        encode(&[
+            ("client_id", "nobody"),
+            ("returnTo", "http://localhost:3000/"),
+        ]),
+    ] {
+        let response = issuer.get(&format!("/v2/logout?{query}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert!(response.headers().get("location").is_none());
+        assert!(set_cookie(&response).is_none());
+    }
+    assert!(
+        issuer
+            .silent_authorization(&silent())
+            .await
+            .contains_key("access_token"),
+        "still logged in"
+    );
+}
+
+#[tokio::test]
+async fn oidc_logout_with_an_id_token_hint_returns_to_the_registered_url_with_the_state() {
+    let issuer = spawn().await;
+    let tokens = issuer.first_authorization(&request()).await;
+    let response = issuer
+        .get(&format!(
+            "/oidc/logout?{}",
+            encode(&[
+                ("id_token_hint", tokens["id_token"].as_str()),
+                ("post_logout_redirect_uri", "http://localhost:3000/"),
+                ("state", "bye & thanks"),
+            ])
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(
+        location(&response),
+        "http://localhost:3000/?state=bye+%26+thanks"
+    );
+    assert_eq!(
+        error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+}
+
+#[tokio::test]
+async fn oidc_logout_refuses_a_forged_hint_or_a_mismatched_client() {
+    let issuer = spawn().await;
+    let tokens = issuer.first_authorization(&request()).await;
+    let mut forged = tokens["id_token"].clone();
+    forged.truncate(forged.len() - 4);
+    forged.push_str("AAAA");
+    let cases = [
+        vec![
+            ("id_token_hint", forged.as_str()),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+        ],
+        vec![
+            ("id_token_hint", tokens["id_token"].as_str()),
+            ("client_id", "another-client"),
+            ("post_logout_redirect_uri", "http://localhost:3000/"),
+        ],
+        vec![("post_logout_redirect_uri", "http://localhost:3000/")],
+    ];
+    for case in cases {
+        let response = issuer.get(&format!("/oidc/logout?{}", encode(&case))).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{case:?}");
+        assert!(response.headers().get("location").is_none());
+    }
+    assert!(
+        issuer
+            .silent_authorization(&silent())
+            .await
+            .contains_key("access_token")
+    );
+}
+
+#[tokio::test]
+async fn logout_without_a_return_url_shows_a_page() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer.get("/oidc/logout").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("You are logged out")
+    );
+    assert_eq!(
+        error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
+        "login_required"
+    );
+}
