@@ -228,9 +228,24 @@ impl Auth {
     #[cfg(feature = "hydrate")]
     const SESSION_KEY: &'static str = "implicit.session";
 
+    /// Defaults only: the server renders with these, so the browser's first
+    /// (hydrating) render must too. [`Auth::restore`] then reads storage.
     fn new() -> Self {
+        Self {
+            session: RwSignal::new(None),
+            settings: RwSignal::new(Settings::default()),
+            callback: RwSignal::new(CallbackState::Working),
+            renewal: RwSignal::new(RenewalState::Idle),
+            generation: RwSignal::new(0),
+        }
+    }
+
+    /// Reads the settings, and the session when the settings keep it in
+    /// storage. Call once, from an effect (after hydration), before anything
+    /// looks at the session.
+    pub fn restore(&self) {
         #[cfg(feature = "hydrate")]
-        let (settings, session) = {
+        {
             use gloo_storage::{LocalStorage, SessionStorage, Storage};
             let settings: Settings = LocalStorage::get(Self::SETTINGS_KEY).unwrap_or_default();
             let session: Option<Session> = match settings.token_storage {
@@ -238,16 +253,10 @@ impl Auth {
                 TokenStorage::SessionStorage => SessionStorage::get(Self::SESSION_KEY).ok(),
                 TokenStorage::LocalStorage => LocalStorage::get(Self::SESSION_KEY).ok(),
             };
-            (settings, session)
-        };
-        #[cfg(not(feature = "hydrate"))]
-        let (settings, session) = (Settings::default(), None);
-        Self {
-            session: RwSignal::new(session),
-            settings: RwSignal::new(settings),
-            callback: RwSignal::new(CallbackState::Working),
-            renewal: RwSignal::new(RenewalState::Idle),
-            generation: RwSignal::new(0),
+            self.settings.set(settings);
+            if session.is_some() && self.session.with_untracked(Option::is_none) {
+                self.session.set(session);
+            }
         }
     }
 

@@ -269,17 +269,26 @@ impl EventLog {
     #[cfg(feature = "hydrate")]
     const STORAGE_KEY: &'static str = "implicit.events";
 
-    /// Creates the log, restoring what this tab recorded before a redirect.
+    /// Creates an empty log. The server renders it empty, so the browser's
+    /// first (hydrating) render must be empty too: what this tab recorded
+    /// before a redirect comes back with [`EventLog::restore`], after hydration.
     pub fn new() -> Self {
-        #[cfg(feature = "hydrate")]
-        let restored: Vec<Event> = {
-            use gloo_storage::Storage;
-            gloo_storage::SessionStorage::get(Self::STORAGE_KEY).unwrap_or_default()
-        };
-        #[cfg(not(feature = "hydrate"))]
-        let restored = Vec::new();
         Self {
-            events: RwSignal::new(restored),
+            events: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Puts back, before anything recorded since, the events this tab kept in
+    /// `sessionStorage` across the round trip to the provider. Call it once,
+    /// from an effect (after hydration).
+    pub fn restore(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            let stored: Vec<Event> =
+                gloo_storage::SessionStorage::get(Self::STORAGE_KEY).unwrap_or_default();
+            self.events
+                .update(|events| *events = merge(stored, std::mem::take(events)));
         }
     }
 
@@ -320,6 +329,22 @@ impl EventLog {
     }
 }
 
+/// `earlier` then `later`, renumbered so that `seq` keeps increasing, and
+/// capped to [`EventLog::CAPACITY`] (the oldest go first).
+#[cfg(any(feature = "hydrate", test))]
+fn merge(earlier: Vec<Event>, later: Vec<Event>) -> Vec<Event> {
+    let mut events = earlier;
+    let mut seq = events.last().map_or(0, |e| e.seq);
+    for mut event in later {
+        seq += 1;
+        event.seq = seq;
+        events.push(event);
+    }
+    let excess = events.len().saturating_sub(EventLog::CAPACITY);
+    events.drain(..excess);
+    events
+}
+
 impl Default for EventLog {
     fn default() -> Self {
         Self::new()
@@ -356,6 +381,34 @@ mod tests {
         };
         assert_eq!(call(200).outcome(), Outcome::Passed);
         assert_eq!(call(401).outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn restored_events_come_first_and_numbering_goes_on_from_them() {
+        let event = |seq, reason: &str| Event {
+            seq,
+            at_ms: 0,
+            kind: EventKind::SignedOut {
+                reason: reason.into(),
+            },
+        };
+        let merged = merge(
+            vec![event(7, "before redirect"), event(8, "still before")],
+            vec![event(1, "after hydration")],
+        );
+        let seqs: Vec<u64> = merged.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, [7, 8, 9]);
+        assert_eq!(
+            merged[2].kind.summary(),
+            event(0, "after hydration").kind.summary()
+        );
+
+        let many: Vec<Event> = (1..=EventLog::CAPACITY as u64)
+            .map(|i| event(i, "old"))
+            .collect();
+        let merged = merge(many, vec![event(1, "new")]);
+        assert_eq!(merged.len(), EventLog::CAPACITY);
+        assert_eq!(merged[0].seq, 2);
     }
 
     #[test]

@@ -51,10 +51,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(events::EventLog::new());
-    auth::provide_auth();
-    // Effects run in the browser only: silent renewal lives there.
-    Effect::new(|_| actions::start_session_manager());
+    let log = events::EventLog::new();
+    provide_context(log);
+    let auth = auth::provide_auth();
+    // Effects run in the browser only, after hydration: what this tab kept
+    // across the redirect comes back first, then the session manager starts.
+    Effect::new(move |_| {
+        log.restore();
+        auth.restore();
+        actions::start_session_manager();
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/implicit.css"/>
