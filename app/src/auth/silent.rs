@@ -274,19 +274,42 @@ impl Auth {
     }
 }
 
+/// What the renewal state means for the timer. The timer itself sets the
+/// state to `Scheduled`, so it must not depend on the state as such (it would
+/// re-run itself forever): only on this, which `Scheduled` does not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// Renew at the deadline.
+    Open,
+    /// A renewal failed: not before this time (ms since the epoch).
+    RetryAt(u64),
+    /// A renewal is running, or the provider needs the user: no timer.
+    Closed,
+}
+
+impl Gate {
+    fn of(state: &RenewalState) -> Self {
+        match state {
+            RenewalState::Failed { retry_at_ms, .. } => Self::RetryAt(*retry_at_ms),
+            RenewalState::SessionEnded { .. } | RenewalState::InFlight => Self::Closed,
+            RenewalState::Idle | RenewalState::Scheduled { .. } => Self::Open,
+        }
+    }
+}
+
 /// When the next renewal is due, if any: before the access token (or, with
 /// `id_token` only, the ID token) expires, or the retry time after a failure.
-fn next_renewal_at(auth: Auth) -> Option<u64> {
+fn next_renewal_at(auth: Auth, gate: Gate) -> Option<u64> {
     let lead_ms = auth.settings.with(|s| s.renew_before_secs) * 1000;
     let deadline = auth.session.with(|s| {
         let s = s.as_ref()?;
         let expires = s.access_token_expires_at_ms.or(s.id_token_expires_at_ms)?;
         Some(renewal_deadline(s.received_at_ms, expires, lead_ms))
     })?;
-    match auth.renewal.get() {
-        RenewalState::Failed { retry_at_ms, .. } => Some(deadline.max(retry_at_ms)),
-        RenewalState::SessionEnded { .. } | RenewalState::InFlight => None,
-        _ => Some(deadline),
+    match gate {
+        Gate::RetryAt(retry_at_ms) => Some(deadline.max(retry_at_ms)),
+        Gate::Closed => None,
+        Gate::Open => Some(deadline),
     }
 }
 
@@ -308,13 +331,15 @@ pub fn start_session_manager(config: SpaConfig, auth: Auth, log: EventLog) {
         });
     }
 
-    // The timer: rescheduled whenever the session or the renewal state change.
+    // The timer: rescheduled whenever the session, the settings or the gate
+    // change (a memo: it notifies only when the gate itself changes).
+    let gate = Memo::new(move |_| auth.renewal.with(Gate::of));
     let config_for_timer = config.clone();
     Effect::new(move |previous: Option<Option<TimeoutHandle>>| {
         if let Some(Some(handle)) = previous {
             handle.clear();
         }
-        let at = next_renewal_at(auth)?;
+        let at = next_renewal_at(auth, gate.get())?;
         let now = browser::now_ms();
         if !matches!(auth.renewal.get_untracked(), RenewalState::Failed { .. }) {
             auth.renewal.set(RenewalState::Scheduled { at_ms: at });
@@ -336,7 +361,8 @@ pub fn start_session_manager(config: SpaConfig, auth: Auth, log: EventLog) {
 
     // Wall-clock recheck when the tab becomes visible or focused.
     let recheck = move || {
-        let due = untrack(|| next_renewal_at(auth)).is_some_and(|at| browser::now_ms() >= at);
+        let due =
+            untrack(|| next_renewal_at(auth, gate.get())).is_some_and(|at| browser::now_ms() >= at);
         if due {
             let config = config.clone();
             leptos::task::spawn_local(async move {
