@@ -80,7 +80,7 @@ for (const [tamper, check] of tamperings) {
     await expect(page.getByTestId("event-log")).toContainText(`id_token: ${check} FAILED`);
 
     await openPage(page, "Session");
-    await expect(page.getByText("Signed out.")).toBeVisible();
+    await expect(page.getByTestId("signed-out")).toBeVisible();
     expect(apiCalls).toEqual([]);
   });
 }

@@ -19,6 +19,7 @@ fn layout(title: &str, content: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
+                link rel="icon" href="data:,";
                 title { (title) " · Demo authorization server" }
                 link rel="stylesheet" href="/assets/issuer.css";
             }
