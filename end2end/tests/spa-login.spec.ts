@@ -13,7 +13,9 @@ async function callApi(page: Page, label: string): Promise<string> {
   return (await page.getByTestId("api-status").textContent()) ?? "";
 }
 
-test("first login asks for consent, then every API call succeeds and no token stays in the URL or history", async ({
+// Tagged @smoke: it also runs against the release build, whose wasm does
+// the WebCrypto signature check and the rest of the callback's validation.
+test("first login asks for consent, then every API call succeeds and no token stays in the URL or history @smoke", async ({
   page,
 }) => {
   const fragments: string[] = [];
