@@ -84,6 +84,10 @@ use crate::config::IssuerConfig;
 /// Name of the single sign-on session cookie.
 pub const SESSION_COOKIE: &str = "issuer_session";
 
+/// Name of the cookie that identifies the browser an authorization request
+/// came from; its login and consent pages answer that browser only.
+pub const BROWSER_COOKIE: &str = "issuer_browser";
+
 /// Why the authorization server cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum IssuerSetupError {
@@ -334,7 +338,9 @@ fn metadata(state: &Shared) -> ProviderMetadata {
             .iter()
             .flat_map(|api| api.scopes.iter().map(|s| s.scope.to_string())),
     );
-    scopes.dedup();
+    // Two APIs may define a scope alike; list it once, OIDC scopes first.
+    let mut seen = std::collections::HashSet::new();
+    scopes.retain(|scope| seen.insert(scope.clone()));
     ProviderMetadata {
         issuer: state.issuer.clone(),
         authorization_endpoint: state.urls.authorize.clone(),

@@ -214,6 +214,40 @@ async fn latency_delays_the_authorization_endpoint() {
 }
 
 #[tokio::test]
+async fn a_rotated_key_outlives_its_longest_token_even_after_lifetimes_were_shortened() {
+    let issuer = spawn().await;
+    let kids = |jwks: jsonwebtoken::jwk::JwkSet| -> Vec<String> {
+        jwks.keys
+            .iter()
+            .map(|k| k.common.key_id.clone().unwrap())
+            .collect()
+    };
+    // A 120 s token, then lifetimes cut to 5 s, then a rotation.
+    let old = issuer.first_authorization(&request()).await;
+    let old_kid = jsonwebtoken::decode_header(&old["access_token"])
+        .unwrap()
+        .kid
+        .unwrap();
+    let response = issuer
+        .post_json(
+            "/dev/lifetimes",
+            json!({"access_token_secs": 5, "id_token_secs": 5}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = issuer.post_json("/dev/rotate-keys", json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // 5 s + 60 s later the new lifetimes alone would have dropped the key,
+    // but the 120 s token it signed is still alive.
+    issuer.clock.advance(Duration::from_secs(100));
+    assert!(kids(issuer.jwks().await).contains(&old_kid));
+    // After that token's expiry plus the skew, the key goes.
+    issuer.clock.advance(Duration::from_secs(81));
+    assert!(!kids(issuer.jwks().await).contains(&old_kid));
+}
+
+#[tokio::test]
 async fn lifetimes_can_be_shortened_at_run_time() {
     let issuer = spawn().await;
     issuer.first_authorization(&request()).await;

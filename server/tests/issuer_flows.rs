@@ -119,7 +119,90 @@ async fn another_browser_cannot_use_a_consent_page_it_did_not_log_in_for() {
     let stranger = new_client();
     let response = stranger.get(issuer.url(&consent)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("another browser"));
+}
+
+#[tokio::test]
+async fn a_consent_page_needs_the_session_that_logged_in_for_it() {
+    let issuer = spawn().await;
+    let response = issuer.authorize(&request()).await;
+    let response = issuer
+        .log_in(&location(&response), "alice", "wonderland")
+        .await;
+    let consent = location(&response);
+    // Same browser, but its session was ended meanwhile.
+    let response = issuer
+        .post_json("/dev/end-sessions", serde_json::json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = issuer.get(&consent).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(response.text().await.unwrap().contains("another login"));
+}
+
+#[tokio::test]
+async fn consent_for_one_api_does_not_cover_another_api_with_a_scope_of_the_same_name() {
+    let dir = temp_dir("two-apis");
+    let tenant = dir.join("tenant.toml");
+    let other_api = "https://other.example/api";
+    std::fs::write(
+        &tenant,
+        format!(
+            "{}\n[[apis]]\nidentifier = \"{other_api}\"\nname = \"Other API\"\nscopes = [{{ value = \"read:messages\", description = \"Read the other API's messages\" }}]\n",
+            server::issuer::tenant::EMBEDDED
+        ),
+    )
+    .unwrap();
+    let issuer = spawn_with(|c| c.tenant = Some(tenant.clone())).await;
+    issuer.first_authorization(&request()).await;
+
+    let other = with(request(), "audience", other_api);
+    assert_eq!(
+        error_at(
+            issuer
+                .authorize(&with(silent(), "audience", other_api))
+                .await,
+            SILENT_CALLBACK
+        )
+        .await,
+        "consent_required",
+        "no silent token for an API the user never allowed"
+    );
+    let response = issuer.authorize(&other).await;
+    let consent = location(&response);
+    assert!(consent.starts_with("/consent?request="), "{consent}");
+    let page = issuer.get(&consent).await.text().await.unwrap();
+    assert!(page.contains("Read the other API"), "{page}");
+}
+
+#[tokio::test]
+async fn a_login_form_posted_from_another_browser_is_refused() {
+    // Login CSRF: the attacker starts a request in their own browser, then
+    // makes the victim's browser post the attacker's credentials with it.
+    let issuer = spawn().await;
+    let response = issuer.authorize(&request()).await;
+    let login = location(&response);
+    let html = issuer.get(&login).await.text().await.unwrap();
+    let victim = new_client();
+    let response = victim
+        .post(issuer.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(encode(&[
+            ("request", hidden(&html, "request")),
+            ("csrf", hidden(&html, "csrf")),
+            ("username", "alice".to_owned()),
+            ("password", "wonderland".to_owned()),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(set_cookie(&response).is_none(), "no session for the victim");
+    assert!(response.headers().get("location").is_none());
+    assert!(response.text().await.unwrap().contains("another browser"));
+    // Nor can the victim be shown the attacker's login page.
+    let response = victim.get(issuer.url(&login)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
 // ---- login and sessions -------------------------------------------------
@@ -184,15 +267,33 @@ async fn a_login_page_for_an_unknown_request_is_an_error_page() {
 async fn login_sets_a_new_httponly_samesite_lax_session_cookie() {
     let issuer = spawn().await;
     // A session id planted before the login (session fixation).
-    let planted = format!("{SESSION_COOKIE}=planted-by-an-attacker");
-    let response = issuer.authorize(&request()).await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &format!("{SESSION_COOKIE}=planted-by-an-attacker; Path=/"),
+        &issuer.url("/").parse().unwrap(),
+    );
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .get(issuer.url(&format!("/authorize?{}", encode(&request()))))
+        .send()
+        .await
+        .unwrap();
     let login = location(&response);
-    let html = issuer.get(&login).await.text().await.unwrap();
-    let response = issuer
-        .client
+    let html = client
+        .get(issuer.url(&login))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = client
         .post(issuer.url("/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", &planted)
         .body(encode(&[
             ("request", hidden(&html, "request")),
             ("csrf", hidden(&html, "csrf")),
@@ -223,6 +324,27 @@ async fn prompt_login_shows_the_login_page_despite_a_session() {
     // Consent is remembered: straight back to the client, no loop.
     let tokens = fragment(&location(&response), CALLBACK);
     assert!(tokens.contains_key("access_token"));
+}
+
+#[tokio::test]
+async fn max_age_zero_asks_for_a_new_login_like_prompt_login() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    // Within the same second as the login: still a new login.
+    let response = issuer.authorize(&with(request(), "max_age", "0")).await;
+    let login = location(&response);
+    assert!(login.starts_with("/login?request="), "{login}");
+    assert_eq!(
+        error_at(
+            issuer.authorize(&with(silent(), "max_age", "0")).await,
+            SILENT_CALLBACK
+        )
+        .await,
+        "login_required"
+    );
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    let tokens = fragment(&location(&response), CALLBACK);
+    assert!(tokens.contains_key("id_token"), "no loop after the login");
 }
 
 #[tokio::test]
@@ -651,5 +773,38 @@ async fn logout_without_a_return_url_shows_a_page() {
     assert_eq!(
         error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
         "login_required"
+    );
+}
+
+// ---- headers --------------------------------------------------------------
+
+#[tokio::test]
+async fn the_login_and_consent_pages_cannot_be_framed_and_no_step_is_cached() {
+    let issuer = spawn().await;
+    let no_framing_no_cache = |response: &reqwest::Response, what: &str| {
+        let headers = response.headers();
+        assert!(
+            header(headers, "content-security-policy").contains("frame-ancestors 'none'"),
+            "{what}"
+        );
+        assert_eq!(header(headers, "x-frame-options"), "DENY", "{what}");
+        assert_eq!(header(headers, "cache-control"), "no-store", "{what}");
+    };
+    let response = issuer.authorize(&request()).await;
+    assert_eq!(header(response.headers(), "cache-control"), "no-store");
+    let login = location(&response);
+    no_framing_no_cache(&issuer.get(&login).await, "login page");
+
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    let consent = location(&response);
+    no_framing_no_cache(&issuer.get(&consent).await, "consent page");
+
+    let response = issuer.answer_consent(&consent, "allow").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with(&format!("{CALLBACK}#")));
+    assert_eq!(
+        header(response.headers(), "cache-control"),
+        "no-store",
+        "the redirect that carries the tokens"
     );
 }

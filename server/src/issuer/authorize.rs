@@ -30,7 +30,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use protocol::{ErrorCode, ResponseMode};
 
 use super::{
-    AppState, SESSION_COOKIE,
+    AppState, BROWSER_COOKIE, SESSION_COOKIE,
     dev::Fault,
     events::{EventKind, LoginReason},
     pages,
@@ -111,15 +111,49 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
     };
     validated(state, &request.target());
     let session = current_session(state, jar);
+    let (browser, new_browser) = match browser_id(jar) {
+        Some(id) => (id.to_owned(), false),
+        None => (random_id(), true),
+    };
     let pending = Pending {
         request,
         csrf: String::new(),
+        browser: browser.clone(),
         created_at: state.now(),
         login_done: false,
         consent_done: false,
         username: None,
     };
-    proceed(state, pending, None, session.map(|(_, s)| s), after_post)
+    let response = proceed(state, pending, None, session.map(|(_, s)| s), after_post);
+    if new_browser {
+        let cookie = browser_cookie(browser, state.secure_cookies);
+        (CookieJar::new().add(cookie), response).into_response()
+    } else {
+        response
+    }
+}
+
+/// The browser id a request carries, if it is one this server could have made.
+fn browser_id(jar: &CookieJar) -> Option<&str> {
+    jar.get(BROWSER_COOKIE)
+        .map(|cookie| cookie.value())
+        .filter(|id| {
+            id.len() == 43
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// The login and consent pages of a request answer only the browser that
+/// sent it: without this, an attacker could start a request, then make a
+/// victim's browser post the attacker's credentials to its login form and
+/// sign the victim in as the attacker (login CSRF).
+fn same_browser(jar: &CookieJar, pending: &Pending) -> Result<(), PageError> {
+    match browser_id(jar) {
+        Some(id) if same_secret(id, &pending.browser) => Ok(()),
+        _ => Err(PageError::OtherBrowser),
+    }
 }
 
 fn validated(state: &AppState, target: &Target) {
@@ -151,7 +185,9 @@ fn proceed(
     let too_old = |s: &Session| {
         request
             .max_age
-            .is_some_and(|max_age| now.saturating_sub(s.auth_time) > max_age)
+            // "max_age=0 is equivalent to prompt=login" (OIDC Core §3.1.2.1),
+            // even within the second of the login.
+            .is_some_and(|max_age| max_age == 0 || now.saturating_sub(s.auth_time) > max_age)
     };
 
     if request.prompt.none {
@@ -215,7 +251,11 @@ fn proceed(
 fn consent_covers(state: &AppState, session: &Session, request: &AuthorizeRequest) -> bool {
     state
         .store
-        .granted(&session.username, &request.client_id)
+        .granted(
+            &session.username,
+            &request.client_id,
+            request.audience.as_deref().unwrap_or_default(),
+        )
         .is_some_and(|granted| granted.contains_all(&request.scope))
 }
 
@@ -347,8 +387,10 @@ fn issue(
 pub async fn login_get(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
+    jar: CookieJar,
 ) -> Result<Response, PageError> {
     let (id, pending) = pending_from_query(&state, query.as_deref())?;
+    same_browser(&jar, &pending)?;
     let client = state
         .tenant
         .client(pending.request.client_id.as_str())
@@ -381,6 +423,7 @@ pub async fn login_post(
         .store
         .pending(id, state.now())
         .ok_or(PageError::Expired)?;
+    same_browser(&jar, &pending)?;
     if !same_secret(csrf, &pending.csrf) {
         return Err(PageError::Forged);
     }
@@ -443,6 +486,7 @@ pub async fn consent_get(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let (id, pending) = pending_from_query(&state, query.as_deref())?;
+    same_browser(&jar, &pending)?;
     let (client, user) = consent_parties(&state, &pending, &jar)?;
     let request = &pending.request;
     state.event(EventKind::ConsentShown {
@@ -480,6 +524,7 @@ pub async fn consent_post(
         .store
         .pending(id, state.now())
         .ok_or(PageError::Expired)?;
+    same_browser(&jar, &pending)?;
     if !same_secret(csrf, &pending.csrf) {
         return Err(PageError::Forged);
     }
@@ -487,9 +532,12 @@ pub async fn consent_post(
     let request = &pending.request;
     Ok(match decision {
         "allow" => {
-            state
-                .store
-                .grant(&user.username, &client.client_id, &request.scope);
+            state.store.grant(
+                &user.username,
+                &client.client_id,
+                request.audience.as_deref().unwrap_or_default(),
+                &request.scope,
+            );
             state.event(EventKind::ConsentGranted {
                 username: user.username.clone(),
                 client_id: client.client_id.clone(),
@@ -611,6 +659,17 @@ fn same_secret(a: &str, b: &str) -> bool {
 /// A value from the request, shortened for the event log.
 fn short(value: &str) -> String {
     value.chars().take(100).collect()
+}
+
+/// The browser cookie: HttpOnly, SameSite=Lax (a cross-site POST to the
+/// login form does not carry it), Path=/, for the browser's session.
+fn browser_cookie(id: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((BROWSER_COOKIE, id))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .build()
 }
 
 /// The SSO session cookie: HttpOnly (no script reads it), SameSite=Lax (the

@@ -304,10 +304,13 @@ async fn rotate_keys_post(
     State(state): State<AppState>,
 ) -> Result<Json<serde_json::Value>, DevError> {
     let now = state.now();
-    // The current key's last token expires one token lifetime from now;
-    // a minute more covers clients' clock skew.
+    // The current key's tokens expire at the latest one token lifetime from
+    // now (or later, if the lifetimes were longer when it signed them: the
+    // ring keeps it until its latest `exp`); a minute more covers skew.
     let lifetimes = state.lifetimes();
-    let retire_at = now + lifetimes.access_token_secs.max(lifetimes.id_token_secs) + 60;
+    let retire_at = now
+        + lifetimes.access_token_secs.max(lifetimes.id_token_secs)
+        + super::keys::RETIRE_SKEW_SECS;
     let keys = state.keys.rotate(now, retire_at).await?;
     let current = state.keys.current();
     let next = keys

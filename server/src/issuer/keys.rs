@@ -19,7 +19,10 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::{Arc, PoisonError, RwLock},
+    sync::{
+        Arc, PoisonError, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use aws_lc_rs::{
@@ -106,6 +109,9 @@ pub struct SigningKey {
     /// base64url of the JOSE header, for access tokens and ID tokens.
     header_at: String,
     header_id: String,
+    /// The latest `exp` of the tokens it signed (Unix seconds): a rotated-out
+    /// key stays published at least until then.
+    latest_expiry: AtomicU64,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -152,6 +158,7 @@ impl SigningKey {
             pair,
             public,
             jwk,
+            latest_expiry: AtomicU64::new(0),
         })
     }
 
@@ -221,6 +228,16 @@ impl SigningKey {
         Ok(token)
     }
 
+    /// Records that a token expiring at `exp` is being signed with this key.
+    pub fn note_expiry(&self, exp: u64) {
+        self.latest_expiry.fetch_max(exp, Ordering::Relaxed);
+    }
+
+    /// The latest `exp` of the tokens this key signed since the server started.
+    pub fn latest_expiry(&self) -> u64 {
+        self.latest_expiry.load(Ordering::Relaxed)
+    }
+
     /// Whether `signature` is this key's RS256 signature of `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         self.public.verify_sig(message, signature).is_ok()
@@ -258,6 +275,10 @@ struct Header {
     #[serde(default)]
     crit: Option<serde_json::Value>,
 }
+
+/// A rotated-out key stays published this long after its last token's
+/// expiry, for clients whose clocks run behind.
+pub const RETIRE_SKEW_SECS: u64 = 60;
 
 /// State of a key in the ring, as shown on the dashboard and in /dev/state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -383,7 +404,8 @@ impl KeyRing {
     }
 
     /// Makes next the signing key; the current key stays published until
-    /// `retire_at`. Returns the new state.
+    /// `retire_at`, and never before its last token has expired (plus
+    /// [`RETIRE_SKEW_SECS`]). Returns the new state.
     pub async fn rotate(&self, now: u64, retire_at: u64) -> Result<Vec<KeyInfo>, KeyError> {
         let _serialized = self.rotating.lock().await;
         let fresh = Arc::new(blocking(SigningKey::generate).await?);
@@ -392,6 +414,8 @@ impl KeyRing {
             let promoted = Arc::clone(&ring.next);
             let old_current = std::mem::replace(&mut ring.current, promoted);
             ring.next = Arc::clone(&fresh);
+            let retire_at =
+                retire_at.max(old_current.latest_expiry().saturating_add(RETIRE_SKEW_SECS));
             ring.previous.push((old_current, retire_at));
             ring.previous.retain(|(_, retire)| *retire > now);
             manifest_of(&ring)

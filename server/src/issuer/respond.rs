@@ -189,6 +189,12 @@ pub enum PageError {
         "The form's anti-forgery token does not match this request. Reload the page and try again."
     )]
     Forged,
+    /// 400: the login or consent page of a request that another browser
+    /// started (login CSRF: RFC 6749 §10.12, OIDC Core §3.1.2.3).
+    #[error(
+        "This page belongs to a login started in another browser. Go back to the application and log in from there."
+    )]
+    OtherBrowser,
     /// 400: the consent page is not that of the logged-in user.
     #[error(
         "This consent page belongs to another login. Go back to the application and start again."
@@ -214,6 +220,7 @@ impl PageError {
             Self::Incomplete(_) | Self::Forged => (StatusCode::BAD_REQUEST, "Invalid form"),
             Self::Expired => (StatusCode::BAD_REQUEST, "This page has expired"),
             Self::SessionChanged => (StatusCode::BAD_REQUEST, "Session changed"),
+            Self::OtherBrowser => (StatusCode::BAD_REQUEST, "Another browser's login"),
             Self::LogoutRefused(_) => (StatusCode::BAD_REQUEST, "Logout refused"),
             Self::NotFound => (StatusCode::NOT_FOUND, "Not found"),
         }

@@ -1,6 +1,6 @@
 //! Server-side state of the authorization server, in memory: single sign-on
 //! sessions, authorization requests waiting for a login or consent page, and
-//! the consent each user gave each client.
+//! the consent each user gave each client for each API.
 //!
 //! A pending request is kept here under a random id, not in hidden form
 //! fields, so the user's browser cannot change what was asked for between
@@ -64,9 +64,16 @@ pub struct ConsentInfo {
     pub username: String,
     /// To which client.
     pub client_id: ClientId,
+    /// For which API (its identifier; empty for OpenID Connect scopes alone).
+    pub audience: String,
     /// Which scopes.
     pub scope: ScopeSet,
 }
+
+/// Whose consent: a user, for a client, towards one API. Keyed by API
+/// because two APIs may name a scope alike (`read:messages`), and allowing
+/// one must not allow the other.
+type ConsentKey = (String, ClientId, String);
 
 /// An authorization request waiting for the user.
 #[derive(Debug, Clone)]
@@ -75,6 +82,11 @@ pub struct Pending {
     pub request: AuthorizeRequest,
     /// The anti-CSRF token of the page now shown (login or consent).
     pub csrf: String,
+    /// The browser that started the request (its [`BROWSER_COOKIE`](super::BROWSER_COOKIE)):
+    /// the login and consent pages answer that browser only, so that an
+    /// attacker cannot start a request and have a victim's browser finish
+    /// it with the attacker's credentials (login CSRF).
+    pub browser: String,
     /// For expiry.
     pub created_at: u64,
     /// The user logged in on the login page of this request.
@@ -94,7 +106,7 @@ pub struct Full;
 struct Inner {
     sessions: HashMap<String, Session>,
     pending: HashMap<String, Pending>,
-    consents: HashMap<(String, ClientId), ScopeSet>,
+    consents: HashMap<ConsentKey, ScopeSet>,
 }
 
 /// The state, behind one lock held only for map operations.
@@ -219,20 +231,26 @@ impl Store {
 
     // ---- consent ----------------------------------------------------------
 
-    /// The scopes `username` has allowed `client_id`.
-    pub fn granted(&self, username: &str, client_id: &ClientId) -> Option<ScopeSet> {
+    /// The scopes `username` has allowed `client_id` for the API `audience`
+    /// (`""`: no API, OpenID Connect scopes only).
+    pub fn granted(
+        &self,
+        username: &str,
+        client_id: &ClientId,
+        audience: &str,
+    ) -> Option<ScopeSet> {
         self.lock()
             .consents
-            .get(&(username.to_owned(), client_id.clone()))
+            .get(&(username.to_owned(), client_id.clone(), audience.to_owned()))
             .cloned()
     }
 
-    /// Adds `scope` to what `username` allows `client_id`.
-    pub fn grant(&self, username: &str, client_id: &ClientId, scope: &ScopeSet) {
+    /// Adds `scope` to what `username` allows `client_id` for `audience`.
+    pub fn grant(&self, username: &str, client_id: &ClientId, audience: &str, scope: &ScopeSet) {
         let mut inner = self.lock();
         let granted = inner
             .consents
-            .entry((username.to_owned(), client_id.clone()))
+            .entry((username.to_owned(), client_id.clone(), audience.to_owned()))
             .or_default();
         *granted = granted.union(scope);
     }
@@ -242,7 +260,7 @@ impl Store {
     pub fn revoke(&self, username: Option<&str>, client_id: Option<&str>) -> usize {
         let mut inner = self.lock();
         let before = inner.consents.len();
-        inner.consents.retain(|(user, client), _| {
+        inner.consents.retain(|(user, client, _), _| {
             !(username.is_none_or(|u| u == user) && client_id.is_none_or(|c| c == client.as_str()))
         });
         before - inner.consents.len()
@@ -254,14 +272,19 @@ impl Store {
             .lock()
             .consents
             .iter()
-            .map(|((username, client_id), scope)| ConsentInfo {
+            .map(|((username, client_id, audience), scope)| ConsentInfo {
                 username: username.clone(),
                 client_id: client_id.clone(),
+                audience: audience.clone(),
                 scope: scope.clone(),
             })
             .collect();
         consents.sort_by(|a, b| {
-            (&a.username, a.client_id.as_str()).cmp(&(&b.username, b.client_id.as_str()))
+            (&a.username, a.client_id.as_str(), &a.audience).cmp(&(
+                &b.username,
+                b.client_id.as_str(),
+                &b.audience,
+            ))
         });
         consents
     }
@@ -310,19 +333,24 @@ mod tests {
     }
 
     #[test]
-    fn consent_accumulates_and_is_revoked_by_filter() {
+    fn consent_accumulates_per_api_and_is_revoked_by_filter() {
         let store = Store::default();
         let spa = ClientId::new("spa");
-        store.grant("alice", &spa, &"openid".parse().unwrap());
-        store.grant("alice", &spa, &"read:messages".parse().unwrap());
-        store.grant("bob", &spa, &"openid".parse().unwrap());
+        let (api, other_api) = ("https://api.example", "https://other.example");
+        store.grant("alice", &spa, api, &"openid".parse().unwrap());
+        store.grant("alice", &spa, api, &"read:messages".parse().unwrap());
+        store.grant("bob", &spa, api, &"openid".parse().unwrap());
         assert_eq!(
-            store.granted("alice", &spa).unwrap().to_string(),
+            store.granted("alice", &spa, api).unwrap().to_string(),
             "openid read:messages"
+        );
+        assert!(
+            store.granted("alice", &spa, other_api).is_none(),
+            "a scope named alike at another API is not consented"
         );
         assert_eq!(store.revoke(Some("alice"), Some("other")), 0);
         assert_eq!(store.revoke(Some("alice"), None), 1);
-        assert!(store.granted("alice", &spa).is_none());
+        assert!(store.granted("alice", &spa, api).is_none());
         assert_eq!(store.revoke(None, None), 1);
     }
 

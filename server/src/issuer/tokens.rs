@@ -92,6 +92,7 @@ pub fn mint(
             auth_time: Some(session.auth_time),
             azp: Some(request.client_id.clone()),
         };
+        key.note_expiry(exp);
         let token = sign(&key, corrupt, TokenType::AccessToken, &claims)?;
         minted.access_token_kid = Some(key.kid().to_owned());
         minted.expires_in = Some(lifetimes.access_token_secs);
@@ -130,6 +131,7 @@ pub fn mint(
             // them there in every case, and so does this issuer.
             user: user_claims(state, user, request),
         };
+        key.note_expiry(exp);
         let token = sign(&key, corrupt, TokenType::IdToken, &claims)?;
         minted.id_token_kid = Some(key.kid().to_owned());
         Some(token)
