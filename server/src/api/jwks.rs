@@ -82,6 +82,20 @@ pub struct VerifyingKey {
     /// The JWK's `alg` (RFC 7517 §4.4), when the issuer pins the key to one
     /// algorithm; a token signed with another is refused.
     pub alg: Option<Algorithm>,
+    /// The JWK as fetched (JSON), to recognise the same key in a later fetch.
+    material: Option<String>,
+}
+
+impl VerifyingKey {
+    /// A key that did not come from a fetched JWK Set (tests, static keys).
+    pub fn new(kid: String, key: DecodingKey, alg: Option<Algorithm>) -> Self {
+        Self {
+            kid,
+            key,
+            alg,
+            material: None,
+        }
+    }
 }
 
 impl fmt::Debug for VerifyingKey {
@@ -218,7 +232,7 @@ impl KeyStore {
         if let Some(key) = snapshot.as_ref().and_then(|s| s.fresh_key(kid, now)) {
             return Ok(key);
         }
-        let have_fresh_keys = snapshot.is_some_and(|s| now < s.fresh_until);
+        let have_fresh_keys = snapshot.as_ref().is_some_and(|s| now < s.fresh_until);
         let refused = if have_fresh_keys {
             KeyError::UnknownKid
         } else {
@@ -233,8 +247,11 @@ impl KeyStore {
         }
         refresh.last_attempt = Some(now);
         match self.fetch(&mut refresh).await {
-            Ok(keys) => {
+            Ok(mut keys) => {
                 tracing::info!(issuer = %self.issuer, keys = keys.len(), "fetched the issuer's signing keys");
+                if let Some(previous) = &snapshot {
+                    keep_unchanged(&mut keys, previous);
+                }
                 let set = Arc::new(KeySet {
                     keys,
                     fresh_until: now.saturating_add(self.cache_secs),
@@ -417,9 +434,34 @@ fn usable_keys(document: JwkSetDocument) -> HashMap<String, Arc<VerifyingKey>> {
             duplicates.insert(kid);
             continue;
         }
-        keys.insert(kid.clone(), Arc::new(VerifyingKey { kid, key, alg }));
+        let material = serde_json::to_string(&jwk).ok();
+        keys.insert(
+            kid.clone(),
+            Arc::new(VerifyingKey {
+                kid,
+                key,
+                alg,
+                material,
+            }),
+        );
     }
     keys
+}
+
+/// Puts back the keys of `previous` that a new fetch brought unchanged (same
+/// `kid`, same JWK): tokens verified with them stay in the verified-token
+/// cache, which trusts a hit only while its key is the very same object. So
+/// a refetch forced by an unknown `kid` does not flush the whole cache.
+fn keep_unchanged(keys: &mut HashMap<String, Arc<VerifyingKey>>, previous: &KeySet) {
+    for (kid, key) in keys.iter_mut() {
+        if let Some(old) = previous.keys.get(kid)
+            && old.material.is_some()
+            && old.material == key.material
+            && old.alg == key.alg
+        {
+            *key = Arc::clone(old);
+        }
+    }
 }
 
 /// The JWS algorithm a JWK's `alg` names, if it is a signature algorithm
@@ -503,6 +545,22 @@ mod tests {
             rsa("good"),
         ]));
         assert_eq!(keys.keys().collect::<Vec<_>>(), ["good"]);
+    }
+
+    #[test]
+    fn a_refetch_keeps_the_very_same_key_objects_for_unchanged_keys() {
+        let previous = KeySet {
+            keys: usable_keys(document(vec![rsa("same"), rsa("changed")])),
+            fresh_until: 100,
+        };
+        let mut changed = rsa("changed");
+        changed["alg"] = json!("RS384");
+        let mut keys = usable_keys(document(vec![rsa("same"), changed, rsa("new")]));
+        keep_unchanged(&mut keys, &previous);
+        assert!(Arc::ptr_eq(&keys["same"], &previous.keys["same"]));
+        assert!(!Arc::ptr_eq(&keys["changed"], &previous.keys["changed"]));
+        assert_eq!(keys["changed"].alg, Some(Algorithm::RS384));
+        assert_eq!(keys.len(), 3);
     }
 
     #[test]
