@@ -76,3 +76,9 @@ export function isSilentAuthorize(url: string): boolean {
 export async function countLogLines(page: Page, text: string): Promise<number> {
   return page.getByTestId("event-log").locator("li", { hasText: text }).count();
 }
+
+/** Rotates the issuer's signing keys (dev control). */
+export async function rotateKeys(request: APIRequestContext): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/rotate-keys`);
+  expect(response.ok(), await response.text()).toBeTruthy();
+}

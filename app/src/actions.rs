@@ -3,7 +3,7 @@
 //! start the async work of [`crate::auth`] and report into the event log.
 
 use leptos::prelude::*;
-use protocol::Scope;
+use protocol::ScopeSet;
 
 #[cfg(feature = "hydrate")]
 use crate::{SpaConfig, auth::CallbackState};
@@ -23,9 +23,9 @@ pub struct ApiResult {
 }
 
 /// Starts the interactive login, returning afterwards to `return_to`.
-/// `extra_scope` asks for one more scope than configured (incremental
+/// `extra_scope` asks for more scopes than configured (incremental
 /// consent). Failures before leaving the page land in `error`.
-pub fn start_login(return_to: String, extra_scope: Option<Scope>, error: RwSignal<Option<String>>) {
+pub fn start_login(return_to: String, extra_scope: ScopeSet, error: RwSignal<Option<String>>) {
     #[cfg(feature = "hydrate")]
     {
         let config = expect_context::<SpaConfig>();
@@ -77,7 +77,7 @@ pub fn call_api(
         let auth = expect_context::<Auth>();
         let log = expect_context::<EventLog>();
         leptos::task::spawn_local(async move {
-            use crate::auth::{RenewReason, RenewalState, renew};
+            use crate::auth::{RenewReason, RenewalState, renew_or_wait};
             let invalid_token = |r: &crate::auth::browser::HttpResponse| {
                 r.status == 401
                     && r.www_authenticate.as_deref().is_some_and(|h| {
@@ -87,9 +87,10 @@ pub fn call_api(
             };
             let mut outcome =
                 crate::auth::call_api(&config, auth, log, method, path, body.clone()).await;
-            // RFC 6750 §3.1 invalid_token: renew silently once and retry once.
+            // RFC 6750 §3.1 invalid_token: renew silently once (or wait for
+            // the renewal already running) and retry once.
             if outcome.as_ref().is_ok_and(invalid_token)
-                && renew(&config, auth, log, RenewReason::ApiRetry).await
+                && renew_or_wait(&config, auth, log, RenewReason::ApiRetry).await
             {
                 outcome = crate::auth::call_api(&config, auth, log, method, path, body).await;
                 if outcome.as_ref().is_ok_and(invalid_token) {
@@ -97,6 +98,10 @@ pub fn call_api(
                         reason: "the API refused the renewed token too — log in again".into(),
                     });
                 }
+            } else if outcome.as_ref().is_ok_and(invalid_token) {
+                auth.renewal.set(RenewalState::SessionEnded {
+                    reason: "the API refused the token and it could not be renewed silently — log in again".into(),
+                });
             }
             let outcome = outcome.map(|r| ApiResult {
                 request: format!("{method} {path}"),
@@ -109,6 +114,23 @@ pub fn call_api(
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (method, path, body, result);
+}
+
+/// Reads the UserInfo endpoint into `result`.
+pub fn load_userinfo(
+    result: RwSignal<Option<Result<serde_json::Map<String, serde_json::Value>, String>>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let config = expect_context::<SpaConfig>();
+        let auth = expect_context::<Auth>();
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            result.set(Some(crate::auth::fetch_userinfo(&config, auth, log).await));
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = result;
 }
 
 /// Renews the tokens now, silently.

@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 #[cfg(feature = "hydrate")]
-pub use flow::{call_api, complete_callback, login};
+pub use flow::{call_api, complete_callback, fetch_userinfo, login};
 #[cfg(feature = "hydrate")]
-pub use silent::{RenewReason, logout, renew, start_session_manager};
+pub use silent::{RenewReason, logout, renew, renew_or_wait, start_session_manager};
 
 /// An access or ID token: a bearer credential, never printed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +204,9 @@ pub enum CallbackState {
     },
     /// The response was refused by the client; which check and why.
     Refused(String),
+    /// A logout or another login happened while the response was being
+    /// validated; its tokens were dropped.
+    Superseded,
 }
 
 /// The session context.

@@ -76,6 +76,13 @@ pub enum EventKind {
     OtherTab { detail: String },
     /// The browser is sent to the provider's logout endpoint.
     LogoutRedirect { endpoint: String },
+    /// The UserInfo endpoint answered (OIDC Core §5.3); `detail` says why
+    /// its claims were not used, if they were not.
+    UserInfo {
+        status: u16,
+        passed: bool,
+        detail: Option<String>,
+    },
     /// A call to the protected API and its verdict (RFC 6750 §3).
     ApiCall {
         method: String,
@@ -102,6 +109,8 @@ impl EventKind {
             Self::SilentFinished { passed: true, .. } => Outcome::Passed,
             Self::SilentFinished { passed: false, .. } => Outcome::Failed,
             Self::SignedIn { .. } => Outcome::Passed,
+            Self::UserInfo { passed: true, .. } => Outcome::Passed,
+            Self::UserInfo { passed: false, .. } => Outcome::Failed,
             Self::ApiCall { status, .. } if *status >= 400 => Outcome::Failed,
             Self::ApiCall { .. } => Outcome::Passed,
             _ => Outcome::Info,
@@ -185,6 +194,15 @@ impl EventKind {
             Self::LogoutRedirect { endpoint } => {
                 format!("Redirect to the provider's logout endpoint {endpoint}")
             }
+            Self::UserInfo {
+                status,
+                passed,
+                detail,
+            } => match (passed, detail) {
+                (true, _) => format!("UserInfo answered {status}; its sub matches the ID token's"),
+                (false, Some(why)) => format!("UserInfo answered {status}: {why}"),
+                (false, None) => format!("UserInfo answered {status}"),
+            },
             Self::ApiCall {
                 method,
                 url,
@@ -222,6 +240,10 @@ impl EventKind {
                 "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
             )),
             Self::IdTokenChecked { check, .. } => Some(check.spec()),
+            Self::UserInfo { .. } => Some((
+                "OIDC Core §5.3",
+                "https://openid.net/specs/openid-connect-core-1_0.html#UserInfo",
+            )),
             Self::ApiCall { .. } => Some((
                 "RFC 6750 §3",
                 "https://www.rfc-editor.org/rfc/rfc6750#section-3",

@@ -21,6 +21,15 @@ use leptos_router::{
 
 pub use config::SpaConfig;
 
+/// Where [`CALLBACK_SCRUB_SCRIPT`] keeps the callback's fragment for the app.
+pub const CALLBACK_FRAGMENT_VARIABLE: &str = "__implicitCallbackFragment";
+
+/// The shell's first script. On `/callback` it takes the fragment, with its
+/// tokens, out of the address bar and the history entry while the page is
+/// still being parsed, rather than once the wasm app has loaded and
+/// hydrated; the app then reads it from a variable it deletes at once.
+pub const CALLBACK_SCRUB_SCRIPT: &str = "if(location.pathname===\"/callback\"&&location.hash){window.__implicitCallbackFragment=location.hash;history.replaceState(null,\"\",location.pathname);}";
+
 /// The HTML document the server sends. The [`SpaConfig`] in context is
 /// embedded as JSON so that the browser starts with the same settings the
 /// server rendered with.
@@ -35,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
+                <script inner_html=CALLBACK_SCRUB_SCRIPT></script>
                 <script id=SpaConfig::SCRIPT_ID type="application/json" inner_html=config_json></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -87,5 +97,21 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scrub_script_keeps_the_fragment_where_the_app_reads_it() {
+        assert!(CALLBACK_SCRUB_SCRIPT.contains(&format!(
+            "window.{CALLBACK_FRAGMENT_VARIABLE}=location.hash"
+        )));
+        assert!(CALLBACK_SCRUB_SCRIPT.contains("location.pathname===\"/callback\""));
+        assert!(
+            CALLBACK_SCRUB_SCRIPT.contains("history.replaceState(null,\"\",location.pathname)")
+        );
     }
 }

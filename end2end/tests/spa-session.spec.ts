@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { API, SPA } from "../origins";
+import { API, ISSUER, SPA } from "../origins";
 import {
   armFault,
   countLogLines,
@@ -69,12 +69,11 @@ test("login_required during renewal ends the session once, with no retry loop, a
 });
 
 test("a renewal that times out is reported, cleaned up, and the next attempt recovers", async ({ page, request }) => {
-  await page.addInitScript(() => {
-    const key = "implicit.settings";
-    const settings = JSON.parse(localStorage.getItem(key) ?? "{}");
-    localStorage.setItem(key, JSON.stringify({ ...settings, silent_timeout_secs: 2 }));
-  });
   await firstLogin(page);
+  await openPage(page, "Settings");
+  const timeout = page.getByLabel("Give up on a silent authentication after (seconds)");
+  await timeout.fill("2");
+  await timeout.press("Tab");
   await openPage(page, "Session");
   await setLatency(request, 4_000);
   await page.getByRole("button", { name: "Renew now" }).click();
@@ -141,6 +140,64 @@ test("an API 401 invalid_token triggers one silent renewal and one retry that su
   expect(refused).toBe(1);
   await expect(page.getByTestId("event-log")).toContainText("Silent authentication (API said invalid_token)");
   await expect(page.getByTestId("event-log")).toContainText(RENEWED);
+});
+
+test("a second 401 after the renewal asks the user to log in again", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "API");
+  let refused = 0;
+  await page.route(`${API}/api/private`, async (route) => {
+    refused += 1;
+    await route.fulfill({
+      status: 401,
+      headers: {
+        "www-authenticate": 'Bearer realm="api", error="invalid_token"',
+        "access-control-allow-origin": SPA,
+        "access-control-expose-headers": "WWW-Authenticate",
+      },
+      contentType: "application/json",
+      body: '{"error":"invalid_token"}',
+    });
+  });
+  await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
+  await expect(page.getByTestId("api-session-ended")).toContainText("log in again");
+  expect(refused).toBe(2);
+  await expect(page.getByTestId("api-session-ended").getByRole("button", { name: "Log in again" })).toBeVisible();
+});
+
+test("tokens kept in sessionStorage survive a reload without a silent authentication", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "Settings");
+  await page.getByRole("radio", { name: /^sessionStorage/ }).check();
+  let silent = 0;
+  page.on("request", (r) => {
+    if (isSilentAuthorize(r.url())) silent += 1;
+  });
+  await page.goto("/");
+  await expect(page.getByTestId("user-name")).toBeVisible();
+  expect(silent).toBe(0);
+  expect(await page.evaluate(() => sessionStorage.getItem("implicit.session"))).toContain("access_token");
+  // Back to memory: the stored copy is erased at once.
+  await openPage(page, "Settings");
+  await page.getByRole("radio", { name: /^memory/ }).check();
+  expect(await page.evaluate(() => sessionStorage.getItem("implicit.session"))).toBeNull();
+});
+
+test("Auth0-style logout (/v2/logout) ends the provider session too", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "Settings");
+  await page.getByRole("radio", { name: /v2\/logout/ }).check();
+  const logoutRequests: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${ISSUER}/v2/logout`)) logoutRequests.push(r.url());
+  });
+  await openPage(page, "Home");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(`${SPA}/`);
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  expect(logoutRequests).toHaveLength(1);
+  expect(new URL(logoutRequests[0]).searchParams.get("returnTo")).toBe(`${SPA}/`);
+  await expect(page.getByTestId("event-log")).toContainText("login_required");
 });
 
 test("two tabs renew one at a time and a logout in one signs out the other", async ({ context, request }) => {

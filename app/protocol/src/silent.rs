@@ -26,8 +26,13 @@ pub fn renewal_deadline(received_at_ms: u64, expires_at_ms: u64, lead_ms: u64) -
 /// laptop), so callers recheck against the wall clock on
 /// `visibilitychange` and `focus` too.
 pub fn delay_until(deadline_ms: u64, now_ms: u64) -> u64 {
-    deadline_ms.saturating_sub(now_ms)
+    deadline_ms.saturating_sub(now_ms).min(MAX_TIMER_DELAY_MS)
 }
+
+/// The longest timer the client sets: browsers keep `setTimeout` delays in
+/// a signed 32-bit number of milliseconds (about 24.8 days) and fire a
+/// longer one at once, so a later deadline is reached in steps of a day.
+pub const MAX_TIMER_DELAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// Where a `postMessage` came from, as the browser reports it.
 #[derive(Debug, Clone, Copy)]
@@ -123,6 +128,14 @@ mod tests {
             5,
             "an already expired token is due now"
         );
+    }
+
+    #[test]
+    fn a_timer_never_exceeds_a_day_so_browsers_never_fire_it_at_once() {
+        let in_a_year = 365 * 24 * 60 * 60 * 1000;
+        assert_eq!(delay_until(in_a_year, 0), MAX_TIMER_DELAY_MS);
+        assert_eq!(delay_until(u64::MAX, 0), MAX_TIMER_DELAY_MS);
+        assert!(MAX_TIMER_DELAY_MS < i32::MAX as u64);
     }
 
     #[test]

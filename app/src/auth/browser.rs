@@ -141,9 +141,19 @@ pub async fn fetch(
     })
 }
 
-/// The current URL's fragment, `#...` included (empty when there is none).
-pub fn location_hash() -> Result<String, BrowserError> {
-    Ok(window()?.location().hash()?)
+/// The callback's fragment, `#...` included (empty when there is none).
+/// The shell's first script already moved it out of the address bar and
+/// history into a variable (see `app::CALLBACK_SCRUB_SCRIPT`); take it from
+/// there and delete it, else read the URL.
+pub fn take_callback_fragment() -> Result<String, BrowserError> {
+    let window = window()?;
+    let key = JsValue::from_str(crate::CALLBACK_FRAGMENT_VARIABLE);
+    let kept = Reflect::get(&window, &key)?;
+    if let Some(fragment) = kept.as_string() {
+        Reflect::delete_property(&window, &key)?;
+        return Ok(fragment);
+    }
+    Ok(window.location().hash()?)
 }
 
 /// Replaces the current history entry's URL with `path` (no fragment), so the
@@ -158,6 +168,19 @@ pub fn replace_url(path: &str) -> Result<(), BrowserError> {
 /// Sends the whole page to `url` (the provider's authorization endpoint).
 pub fn navigate_away(url: &str) -> Result<(), BrowserError> {
     window()?.location().assign(url)?;
+    Ok(())
+}
+
+/// Waits `ms` milliseconds (a `setTimeout` promise).
+pub async fn sleep(ms: u32) -> Result<(), BrowserError> {
+    let window = window()?;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            i32::try_from(ms).unwrap_or(i32::MAX),
+        );
+    });
+    JsFuture::from(promise).await?;
     Ok(())
 }
 

@@ -5,10 +5,10 @@
 use std::cell::RefCell;
 
 use gloo_storage::{SessionStorage, Storage};
-use leptos::prelude::WithUntracked;
+use leptos::prelude::{GetUntracked, Update, WithUntracked};
 use protocol::{
     AuthorizationRequest, AuthorizationResponse, ClientId, CompactJws, IdTokenCheck,
-    IdTokenExpectations, Jwk, JwkSet, Nonce, ProviderMetadata, RedirectUri, Scope, ScopeSet, State,
+    IdTokenExpectations, Jwk, JwkSet, Nonce, ProviderMetadata, RedirectUri, ScopeSet, State,
     Transaction, check_algorithm, check_claims, parse_fragment, safe_return_path,
 };
 
@@ -77,20 +77,25 @@ pub(super) fn origin() -> String {
 
 /// Starts an interactive login: stores a transaction under a fresh `state`,
 /// then sends the browser to the authorization endpoint (RFC 6749 §4.2.1).
-/// `extra_scope` asks for one more scope (incremental consent).
+/// `extra_scope` asks for more scopes than configured (incremental consent).
 pub async fn login(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
     return_to: String,
-    extra_scope: Option<Scope>,
+    extra_scope: ScopeSet,
 ) -> Result<(), String> {
     let discovery = discovery(config, auth, log).await?;
     let response_type = auth.settings.with_untracked(|s| s.response_type);
-    let mut scope: ScopeSet = config.scope.parse().map_err(|e| format!("scope: {e}"))?;
-    if let Some(extra) = extra_scope {
-        scope.insert(extra);
-    }
+    let configured: ScopeSet = config.scope.parse().map_err(|e| format!("scope: {e}"))?;
+    let scope = configured.union(&extra_scope);
+    // "Log in again" on the callback page must not come back to it: its
+    // fragment is gone, and the response it awaits is the new one.
+    let return_to = if return_to == "/callback" || return_to.starts_with("/callback?") {
+        "/".to_owned()
+    } else {
+        return_to
+    };
     let state = State::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
     let nonce = Nonce::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
     let redirect_uri = RedirectUri::parse(format!("{}/callback", origin()))
@@ -134,13 +139,15 @@ pub async fn login(
 /// entry, so parallel requests never overwrite each other's nonce.
 pub(super) fn save_transaction(state: &State, transaction: &Transaction) -> Result<(), String> {
     let now = browser::now_ms();
-    if let Ok(all) = SessionStorage::get_all::<serde_json::Map<String, serde_json::Value>>() {
-        for (key, value) in all {
-            let expired =
-                serde_json::from_value::<Transaction>(value).map_or(true, |t| t.is_expired(now));
-            if key.starts_with(TX_PREFIX) && expired {
-                SessionStorage::delete(&key);
-            }
+    let storage = SessionStorage::raw();
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(TX_PREFIX))
+        .collect();
+    for key in keys {
+        let expired = SessionStorage::get::<Transaction>(&key).map_or(true, |t| t.is_expired(now));
+        if expired {
+            SessionStorage::delete(&key);
         }
     }
     SessionStorage::set(format!("{TX_PREFIX}{state}"), transaction)
@@ -165,26 +172,31 @@ pub async fn complete_callback(
     log: EventLog,
 ) -> Result<String, CallbackState> {
     // The fragment exists only here, in the browser: it is never sent to the
-    // server (RFC 3986 §3.5). Read it, then scrub it before anything else runs.
-    let hash = browser::location_hash().unwrap_or_default();
+    // server (RFC 3986 §3.5). Read it, then scrub it before anything else runs
+    // (the shell's script has normally done so before the app even loaded).
+    let hash = browser::take_callback_fragment().unwrap_or_default();
     if let Err(e) = browser::replace_url("/callback") {
         return Err(CallbackState::Refused(format!(
             "cannot remove the tokens from the URL: {e}"
         )));
     }
-    let transaction = accept_response(config, auth, log, &hash).await?;
+    let generation = auth.generation.get_untracked();
+    let transaction = accept_response(config, auth, log, &hash, generation).await?;
     Ok(safe_return_path(&transaction.return_to).to_owned())
 }
 
 /// Checks an authorization response given in fragment form (`name=value&…`)
 /// against the transaction its `state` names, validates its tokens and, when
 /// everything passes, makes them the session. Used by the callback page and
-/// by silent authentication alike.
+/// by silent authentication alike. `generation` is the session generation
+/// the request was sent under: if a logout or another login happened while
+/// the response was being validated, the tokens are dropped, not installed.
 pub(super) async fn accept_response(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
     fragment: &str,
+    generation: u64,
 ) -> Result<Transaction, CallbackState> {
     let refuse = |log: &EventLog, kind: EventKind, why: String| {
         log.push(kind);
@@ -272,7 +284,9 @@ pub(super) async fn accept_response(
     let now_ms = browser::now_ms();
     let mut session = Session {
         access_token: access_token.clone().map(Token::new),
-        access_token_expires_at_ms: tokens.expires_in.map(|s| now_ms + s * 1000),
+        access_token_expires_at_ms: tokens
+            .expires_in
+            .map(|s| now_ms.saturating_add(s.saturating_mul(1000))),
         scope: tokens
             .scope
             .clone()
@@ -309,11 +323,19 @@ pub(super) async fn accept_response(
         session.id_token_expires_at_ms = claims
             .get("exp")
             .and_then(serde_json::Value::as_u64)
-            .map(|exp| exp * 1000);
+            .map(|exp| exp.saturating_mul(1000));
         session.id_claims = claims;
         session.id_token = Some(Token::new(id_token));
     }
 
+    if auth.generation.get_untracked() != generation {
+        log.push(EventKind::ResponseChecked {
+            what: "still wanted".into(),
+            passed: false,
+            detail: Some("a logout or another login happened meanwhile; tokens dropped".into()),
+        });
+        return Err(CallbackState::Superseded);
+    }
     let storage = auth.settings.with_untracked(|s| s.token_storage.label());
     let previous_subject = auth
         .session
@@ -329,6 +351,9 @@ pub(super) async fn accept_response(
         scope: session.scope.to_string(),
         storage: storage.to_owned(),
     });
+    // A new session: whatever was started under the old one (a renewal in
+    // flight) must not replace it.
+    auth.generation.update(|g| *g += 1);
     auth.set_session(Some(session));
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
@@ -468,4 +493,57 @@ pub async fn call_api(
         error: challenge.and_then(|c| c.error),
     });
     Ok(response)
+}
+
+/// Reads the UserInfo endpoint (OIDC Core §5.3) with the access token, and
+/// uses its claims only if their `sub` is exactly the ID token's (§5.3.2:
+/// otherwise the response may be for someone else and MUST NOT be used).
+pub async fn fetch_userinfo(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let discovery = discovery(config, auth, log).await?;
+    let endpoint = discovery
+        .userinfo_endpoint
+        .ok_or("the provider's discovery document names no userinfo_endpoint")?;
+    let (token, subject) = auth
+        .session
+        .with_untracked(|s| {
+            let s = s.as_ref()?;
+            Some((s.access_token.clone()?, s.subject().map(str::to_owned)))
+        })
+        .ok_or("no access token: log in first")?;
+    let subject = subject.ok_or("no ID token to compare the UserInfo sub with")?;
+    let response = browser::fetch("GET", &endpoint, Some(token.secret()), None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let refuse = |why: String| {
+        log.push(EventKind::UserInfo {
+            status: response.status,
+            passed: false,
+            detail: Some(why.clone()),
+        });
+        Err(why)
+    };
+    if response.status != 200 {
+        let why = response.www_authenticate.clone().map_or_else(
+            || format!("HTTP {}", response.status),
+            |challenge| format!("HTTP {}, {challenge}", response.status),
+        );
+        return refuse(why);
+    }
+    let claims = match serde_json::from_str::<serde_json::Value>(&response.body) {
+        Ok(serde_json::Value::Object(claims)) => claims,
+        _ => return refuse("the answer is not a JSON object".into()),
+    };
+    if claims.get("sub").and_then(serde_json::Value::as_str) != Some(subject.as_str()) {
+        return refuse("its sub is not the ID token's; the claims were not used".into());
+    }
+    log.push(EventKind::UserInfo {
+        status: response.status,
+        passed: true,
+        detail: None,
+    });
+    Ok(claims)
 }

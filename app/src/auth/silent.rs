@@ -61,6 +61,8 @@ enum SilentError {
 
 const CHANNEL: &str = "implicit.session";
 const LOCK: &str = "implicit.renewal";
+/// Why this tab did not renew: another one holds the renewal lock.
+const OTHER_TAB_RENEWING: &str = "another tab is renewing";
 /// After a failed renewal, wait this long before trying again.
 const RETRY_MS: u64 = 15_000;
 
@@ -152,12 +154,16 @@ async fn silent_authenticate(
         <gloo_storage::SessionStorage as gloo_storage::Storage>::delete(format!(
             "implicit.tx.{state}"
         ));
+        // A logout removes the iframe: then there was no answer to wait for.
+        if auth.generation.get_untracked() != generation {
+            return Err(SilentError::Superseded);
+        }
         return Err(SilentError::Timeout);
     };
     if auth.generation.get_untracked() != generation {
         return Err(SilentError::Superseded);
     }
-    match accept_response(config, auth, log, &fragment).await {
+    match accept_response(config, auth, log, &fragment, generation).await {
         Ok(_) => Ok(()),
         Err(CallbackState::ProviderError { error, description }) => {
             if ErrorCode::from(error.as_str()).needs_interaction() {
@@ -170,6 +176,7 @@ async fn silent_authenticate(
             }
         }
         Err(CallbackState::Refused(why)) => Err(SilentError::Failed(why)),
+        Err(CallbackState::Superseded) => Err(SilentError::Superseded),
         Err(CallbackState::Working | CallbackState::Done) => {
             Err(SilentError::Failed("unexpected state".into()))
         }
@@ -212,7 +219,7 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
                 detail: "is already renewing; waiting for its tokens".into(),
             });
             auth.renewal.set(RenewalState::Failed {
-                reason: "another tab is renewing".into(),
+                reason: OTHER_TAB_RENEWING.into(),
                 retry_at_ms: now + 5_000,
             });
             false
@@ -268,6 +275,47 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
     }
 }
 
+/// For a call the API refused with `invalid_token`: renews silently, or,
+/// when a renewal is already running (in this tab or another), waits for its
+/// tokens rather than giving up. Returns whether a new access token is in.
+pub async fn renew_or_wait(
+    config: &SpaConfig,
+    auth: Auth,
+    log: EventLog,
+    reason: RenewReason,
+) -> bool {
+    let access_token = move || {
+        auth.session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.access_token.clone()))
+    };
+    let before = access_token();
+    let busy = || {
+        auth.renewal.get_untracked() == RenewalState::InFlight
+            || matches!(auth.renewal.get_untracked(), RenewalState::Failed { ref reason, .. } if reason == OTHER_TAB_RENEWING)
+    };
+    if !busy() && renew(config, auth, log, reason).await {
+        return true;
+    }
+    // Another renewal's tokens arrive by itself or over the tab channel.
+    let timeout_ms = auth
+        .settings
+        .with_untracked(|s| s.silent_timeout_secs)
+        .saturating_add(1)
+        .saturating_mul(1000);
+    let give_up_at = browser::now_ms().saturating_add(timeout_ms);
+    while browser::now_ms() < give_up_at {
+        let now = access_token();
+        if now.is_some() && now != before {
+            return true;
+        }
+        if !busy() || browser::sleep(100).await.is_err() {
+            break;
+        }
+    }
+    let now = access_token();
+    now.is_some() && now != before
+}
+
 impl Auth {
     fn is_authenticated_untracked(&self) -> bool {
         self.session.with_untracked(Option::is_some)
@@ -300,7 +348,10 @@ impl Gate {
 /// When the next renewal is due, if any: before the access token (or, with
 /// `id_token` only, the ID token) expires, or the retry time after a failure.
 fn next_renewal_at(auth: Auth, gate: Gate) -> Option<u64> {
-    let lead_ms = auth.settings.with(|s| s.renew_before_secs) * 1000;
+    let lead_ms = auth
+        .settings
+        .with(|s| s.renew_before_secs)
+        .saturating_mul(1000);
     let deadline = auth.session.with(|s| {
         let s = s.as_ref()?;
         let expires = s.access_token_expires_at_ms.or(s.id_token_expires_at_ms)?;
@@ -334,11 +385,15 @@ pub fn start_session_manager(config: SpaConfig, auth: Auth, log: EventLog) {
     // The timer: rescheduled whenever the session, the settings or the gate
     // change (a memo: it notifies only when the gate itself changes).
     let gate = Memo::new(move |_| auth.renewal.with(Gate::of));
+    // Bumped by a timer that woke before its deadline (timers are capped at
+    // a day), to set the next one.
+    let rearm = RwSignal::new(0_u64);
     let config_for_timer = config.clone();
     Effect::new(move |previous: Option<Option<TimeoutHandle>>| {
         if let Some(Some(handle)) = previous {
             handle.clear();
         }
+        rearm.track();
         let at = next_renewal_at(auth, gate.get())?;
         let now = browser::now_ms();
         if !matches!(auth.renewal.get_untracked(), RenewalState::Failed { .. }) {
@@ -350,6 +405,10 @@ pub fn start_session_manager(config: SpaConfig, auth: Auth, log: EventLog) {
         let config = config_for_timer.clone();
         set_timeout_with_handle(
             move || {
+                if browser::now_ms() < at {
+                    rearm.update(|n| *n += 1);
+                    return;
+                }
                 leptos::task::spawn_local(async move {
                     renew(&config, auth, log, RenewReason::Scheduled).await;
                 });

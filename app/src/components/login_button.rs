@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use protocol::ScopeSet;
 
 use crate::actions::start_login;
 
@@ -16,7 +17,7 @@ pub fn LoginButton(#[prop(optional, into)] label: Option<String>) -> impl IntoVi
                 let path = location.pathname.get_untracked();
                 let query = location.search.get_untracked();
                 let return_to = if query.is_empty() { path } else { format!("{path}?{query}") };
-                start_login(return_to, None, error);
+                start_login(return_to, ScopeSet::default(), error);
             }
         >
             {label}

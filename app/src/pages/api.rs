@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use protocol::{BearerChallenge, Scope};
+use protocol::{BearerChallenge, ScopeSet};
 
 use crate::{
     actions::{ApiResult, call_api, start_login},
-    components::{ClientOnly, EventLogView},
+    auth::{RenewalState, use_auth},
+    components::{ClientOnly, EventLogView, LoginButton},
 };
 
 /// Calls to the protected API with `Authorization: Bearer` (RFC 6750 §2.1),
@@ -52,14 +53,31 @@ pub fn ApiPage() -> impl IntoView {
                     <button type="submit">"POST /api/messages"</button>
                 </form>
                 <ApiResultView result/>
+                <SessionEndedNotice/>
             </ClientOnly>
         </section>
         <EventLogView/>
     }
 }
 
+/// When the API refused the token and silent renewal could not help, the
+/// user has to log in again: say so here, where the call failed.
+#[component]
+fn SessionEndedNotice() -> impl IntoView {
+    let auth = use_auth();
+    move || match auth.renewal.get() {
+        RenewalState::SessionEnded { reason } => Some(view! {
+            <div class="status-bad callout" role="alert" data-testid="api-session-ended">
+                <p>{reason}</p>
+                <LoginButton label="Log in again"/>
+            </div>
+        }),
+        _ => None,
+    }
+}
+
 /// The last call's answer; a 403 `insufficient_scope` offers to ask for the
-/// missing scope (incremental consent).
+/// missing scopes (incremental consent).
 #[component]
 fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
     let login_error = RwSignal::new(None::<String>);
@@ -74,8 +92,8 @@ fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl In
                 let missing_scope = challenge
                     .as_ref()
                     .filter(|c| c.error.as_deref() == Some("insufficient_scope"))
-                    .and_then(|c| c.scope.clone())
-                    .and_then(|s| s.split(' ').next().and_then(|s| Scope::new(s).ok()));
+                    .and_then(|c| c.scope.as_deref().and_then(|s| s.parse::<ScopeSet>().ok()))
+                    .filter(|scopes| !scopes.is_empty());
                 let class = if response.status < 400 { "api-result status-ok" } else { "api-result status-bad" };
                 view! {
                     <div class=class data-testid="api-result">
@@ -90,10 +108,10 @@ fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl In
                         {missing_scope.map(|scope| {
                             let label = format!("Log in again asking for {scope}");
                             view! {
-                                <p>"The token lacks a scope this call needs. Ask the user to consent to it:"</p>
+                                <p>"The token lacks a scope this call needs. Ask the user to consent to it (RFC 6750 §3.1):"</p>
                                 <button
                                     type="button"
-                                    on:click=move |_| start_login("/api".into(), Some(scope.clone()), login_error)
+                                    on:click=move |_| start_login("/api".into(), scope.clone(), login_error)
                                 >
                                     {label}
                                 </button>

@@ -36,7 +36,7 @@ pub fn Callback() -> impl IntoView {
             </p>
             <ClientOnly>
                 {move || match auth.callback.get() {
-                    CallbackState::Working | CallbackState::Done => {
+                    CallbackState::Working | CallbackState::Done | CallbackState::Superseded => {
                         view! { <p data-testid="callback-status">"Checking the response…"</p> }.into_any()
                     }
                     CallbackState::ProviderError { error, description } => view! {

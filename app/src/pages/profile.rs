@@ -1,39 +1,75 @@
 use leptos::prelude::*;
+use serde_json::{Map, Value};
 
 use crate::{
+    actions::load_userinfo,
     auth::use_auth,
-    components::{ClientOnly, LoginButton},
+    components::{ClientOnly, EventLogView, LoginButton},
 };
 
-/// The validated ID token's claims.
+/// The validated ID token's claims, and what the UserInfo endpoint says.
 #[component]
 pub fn Profile() -> impl IntoView {
     let auth = use_auth();
+    let has_id_token = move || {
+        auth.session
+            .with(|s| s.as_ref().is_some_and(|s| !s.id_claims.is_empty()))
+    };
     view! {
         <section>
             <h1>"Profile"</h1>
             <p class="hint">"The claims of the ID token, after every check of OIDC Core §3.2.2.11 passed."</p>
             <ClientOnly>
                 <Show
-                    when=move || auth.session.with(|s| s.as_ref().is_some_and(|s| !s.id_claims.is_empty()))
+                    when=has_id_token
                     fallback=|| view! { <p>"No ID token: log in with response type \"id_token token\"."</p> <LoginButton/> }
                 >
-                    <table class="claims" data-testid="claims">
-                        <thead><tr><th scope="col">"Claim"</th><th scope="col">"Value"</th></tr></thead>
-                        <tbody>
-                            {move || auth.session.with(|s| {
-                                s.as_ref().map(|s| s.id_claims.iter().map(|(name, value)| {
-                                    let value = match value {
-                                        serde_json::Value::String(text) => text.clone(),
-                                        other => other.to_string(),
-                                    };
-                                    view! { <tr><th scope="row"><code>{name.clone()}</code></th><td>{value}</td></tr> }
-                                }).collect_view())
-                            })}
-                        </tbody>
-                    </table>
+                    {move || auth.session.with(|s| {
+                        s.as_ref().map(|s| view! { <ClaimsTable claims=s.id_claims.clone() testid="claims"/> })
+                    })}
+                    <UserInfo/>
                 </Show>
             </ClientOnly>
         </section>
+        <EventLogView/>
+    }
+}
+
+/// `GET userinfo_endpoint` with the access token (OIDC Core §5.3).
+#[component]
+fn UserInfo() -> impl IntoView {
+    let result = RwSignal::new(None::<Result<Map<String, Value>, String>>);
+    view! {
+        <h2>"UserInfo"</h2>
+        <p class="hint">
+            "The provider's UserInfo endpoint, called with the access token. Its claims are used "
+            "only when their " <code>"sub"</code> " is the ID token's (OIDC Core §5.3.2)."
+        </p>
+        <button type="button" on:click=move |_| load_userinfo(result)>"Fetch UserInfo"</button>
+        {move || result.get().map(|outcome| match outcome {
+            Ok(claims) => view! { <ClaimsTable claims testid="userinfo"/> }.into_any(),
+            Err(why) => view! {
+                <p class="status-bad" role="alert" data-testid="userinfo-error">{why}</p>
+            }.into_any(),
+        })}
+    }
+}
+
+/// Claims as a two-column table.
+#[component]
+fn ClaimsTable(claims: Map<String, Value>, testid: &'static str) -> impl IntoView {
+    view! {
+        <table class="claims" data-testid=testid>
+            <thead><tr><th scope="col">"Claim"</th><th scope="col">"Value"</th></tr></thead>
+            <tbody>
+                {claims.into_iter().map(|(name, value)| {
+                    let value = match value {
+                        Value::String(text) => text,
+                        other => other.to_string(),
+                    };
+                    view! { <tr><th scope="row"><code>{name}</code></th><td>{value}</td></tr> }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

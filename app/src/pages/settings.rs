@@ -6,7 +6,8 @@ use crate::{
     components::ClientOnly,
 };
 
-/// Where tokens are kept, which response type to ask for, the clock skew.
+/// Where tokens are kept, which response type to ask for, how silent
+/// authentication answers, the timing, and which logout endpoint to use.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let auth = use_auth();
@@ -25,6 +26,11 @@ pub fn SettingsPage() -> impl IntoView {
         change(&mut settings);
         auth.set_settings(settings);
     };
+    let update_number = move |change: fn(&mut Settings, u64), value: u64| {
+        let mut settings = auth.settings.get_untracked();
+        change(&mut settings, value);
+        auth.set_settings(settings);
+    };
     view! {
         <section>
             <h1>"Settings"</h1>
@@ -32,7 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <fieldset>
                     <legend>"Where to keep the tokens"</legend>
                     <p class="hint">
-                        "RFC 9700 (OAuth 2.0 Security BCP) and the browser-based apps guidance: "
+                        "RFC 9700 (OAuth 2.0 Security BCP) §4.16 and the browser-based apps guidance: "
                         "anything a script can read, an XSS bug can steal. Memory is the default."
                     </p>
                     {TokenStorage::ALL.into_iter().map(|storage| view! {
@@ -80,6 +86,33 @@ pub fn SettingsPage() -> impl IntoView {
                     </label>
                 </fieldset>
                 <fieldset>
+                    <legend>"Timing"</legend>
+                    <NumberSetting
+                        id="clock-skew"
+                        label="Clock skew allowed on exp and iat (seconds)"
+                        hint="OIDC Core §3.1.3.7 lets the client allow for small clock differences with the provider."
+                        max=600
+                        get=move || auth.settings.with(|s| s.clock_skew_secs)
+                        set=move |v| update_number(|s, v| s.clock_skew_secs = v, v)
+                    />
+                    <NumberSetting
+                        id="silent-timeout"
+                        label="Give up on a silent authentication after (seconds)"
+                        hint="The hidden iframe and its listener are removed then, and the next attempt starts clean."
+                        max=120
+                        get=move || auth.settings.with(|s| s.silent_timeout_secs)
+                        set=move |v| update_number(|s, v| s.silent_timeout_secs = v, v)
+                    />
+                    <NumberSetting
+                        id="renew-before"
+                        label="Renew this long before the access token expires (seconds)"
+                        hint="Or at 75 % of the token's lifetime, when that comes later (short-lived tokens)."
+                        max=3600
+                        get=move || auth.settings.with(|s| s.renew_before_secs)
+                        set=move |v| update_number(|s, v| s.renew_before_secs = v, v)
+                    />
+                </fieldset>
+                <fieldset>
                     <legend>"Logout endpoint"</legend>
                     <label class="choice">
                         <input type="radio" name="logout-style"
@@ -96,5 +129,38 @@ pub fn SettingsPage() -> impl IntoView {
                 </fieldset>
             </ClientOnly>
         </section>
+    }
+}
+
+/// A whole number of seconds, from 0 to `max`; anything else is ignored.
+#[component]
+fn NumberSetting(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    max: u64,
+    get: impl Fn() -> u64 + Send + Sync + Copy + 'static,
+    set: impl Fn(u64) + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="number-setting">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="number"
+                min="0"
+                max=max.to_string()
+                step="1"
+                prop:value=move || get().to_string()
+                on:change=move |event| {
+                    if let Ok(value) = event_target_value(&event).trim().parse::<u64>()
+                        && value <= max
+                    {
+                        set(value);
+                    }
+                }
+            />
+            <span class="hint">{hint}</span>
+        </div>
     }
 }
