@@ -38,8 +38,12 @@ wasm-target:
 
 # --locked --ignore-rust-version: the pinned lockfile of cargo-leptos builds on
 # this machine's rustc although one of its crates declares a newer one.
+# Its release profile asks for fat LTO and one codegen unit, which makes the
+# last step a single-core link of several minutes; a build tool does not need
+# that, so those two settings are overridden for this install only.
 cargo-leptos:
 	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version; \
 	fi
 
@@ -70,8 +74,11 @@ clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p frontend -p app --features app/hydrate -- -D warnings
 
+# Not `frontend`: it only hydrates in the browser, and building it natively
+# would turn on `app/hydrate` next to `app/ssr` and make the server's
+# dependencies build twice (once for this, once for `cargo leptos build`).
 unit:
-	cargo test --workspace
+	cargo test --workspace --exclude frontend
 
 # cargo-leptos's `end-to-end` exits 0 when its build fails or its server dies,
 # so build first (that exit code is reliable) and then check the report that
@@ -87,10 +94,15 @@ e2e:
 
 # The smoke test against the release build: a release wasm can compile and
 # still fail to hydrate, so it is tested in the browser too.
+# What is checked here is the size-optimised wasm (wasm-release profile, LTO,
+# wasm-opt); how fast the server runs does not matter, so the server's release
+# build is made unoptimised here, which halves this step. (`make bench` and
+# a plain `cargo leptos build --release` build it fully optimised.)
+E2E_RELEASE_ENV := CARGO_PROFILE_RELEASE_OPT_LEVEL=0
 e2e-release:
-	cargo leptos build --release
+	$(E2E_RELEASE_ENV) cargo leptos build --release
 	rm -f $(E2E_REPORT)
-	E2E_GREP=@smoke cargo leptos end-to-end --release
+	$(E2E_RELEASE_ENV) E2E_GREP=@smoke cargo leptos end-to-end --release
 	node $(E2E)/check-results.js $(E2E_REPORT)
 
 # ---- benchmarks (figures, never assertions) -----------------------------
