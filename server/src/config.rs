@@ -444,6 +444,7 @@ mod tests {
             9000,
             "unset keys keep their defaults"
         );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -457,6 +458,7 @@ mod tests {
             .to_string();
         assert!(error.contains("adress"), "{error}");
         assert!(error.contains("line 3"), "{error}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -164,7 +164,7 @@ async fn a_damaged_key_store_stops_the_server_with_a_clear_error() {
     let dir = temp_dir("damaged");
     std::fs::write(dir.join("ring.json"), "{ not json").unwrap();
     let mut config = config("http://localhost:9000");
-    config.data_dir = Some(dir.clone());
+    config.data_dir = Some(dir.to_path_buf());
     let error = server::issuer::router(&config)
         .await
         .err()

@@ -51,8 +51,24 @@ pub fn config(url: &str) -> IssuerConfig {
     }
 }
 
-/// A fresh temporary directory.
-pub fn temp_dir(name: &str) -> PathBuf {
+/// A fresh temporary directory, removed with everything in it when dropped.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh temporary directory named after `name`.
+pub fn temp_dir(name: &str) -> TempDir {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -60,7 +76,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("issuer-test-{name}-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 /// Unix seconds now.
