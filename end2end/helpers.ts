@@ -3,6 +3,7 @@ import { ISSUER } from "./origins";
 
 // The demo users of the default tenant (shown on the issuer's login page).
 export const ALICE = { username: "alice", password: "wonderland" };
+export const BOB = { username: "bob", password: "builder" };
 
 /** Back to the configured issuer state: no faults, sessions, consents. */
 export async function resetIssuer(request: APIRequestContext): Promise<void> {

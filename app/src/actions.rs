@@ -98,11 +98,9 @@ pub fn call_api(
                         reason: "the API refused the renewed token too — log in again".into(),
                     });
                 }
-            } else if outcome.as_ref().is_ok_and(invalid_token) {
-                auth.renewal.set(RenewalState::SessionEnded {
-                    reason: "the API refused the token and it could not be renewed silently — log in again".into(),
-                });
             }
+            // A renewal that failed has set the state itself: `SessionEnded`
+            // when the provider needs the user, else a retry later.
             let outcome = outcome.map(|r| ApiResult {
                 request: format!("{method} {path}"),
                 status: r.status,
@@ -178,6 +176,10 @@ pub fn start_session_manager() {
 pub fn sign_out_locally() {
     let auth = expect_context::<Auth>();
     let log = expect_context::<EventLog>();
+    // Also stops a renewal in flight from bringing the tokens back.
+    #[cfg(feature = "hydrate")]
+    crate::auth::end_local_session(auth);
+    #[cfg(not(feature = "hydrate"))]
     auth.set_session(None);
     log.push(crate::events::EventKind::SignedOut {
         reason: "tokens dropped from this tab".into(),

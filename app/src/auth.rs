@@ -22,7 +22,9 @@ use serde_json::{Map, Value};
 #[cfg(feature = "hydrate")]
 pub use flow::{call_api, complete_callback, fetch_userinfo, login};
 #[cfg(feature = "hydrate")]
-pub use silent::{RenewReason, logout, renew, renew_or_wait, start_session_manager};
+pub use silent::{
+    RenewReason, end_local_session, logout, renew, renew_or_wait, start_session_manager,
+};
 
 /// An access or ID token: a bearer credential, never printed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,8 +222,9 @@ pub struct Auth {
     pub callback: RwSignal<CallbackState>,
     /// Silent renewal's progress.
     pub renewal: RwSignal<RenewalState>,
-    /// Bumped by logout and by each new login: work started under an older
-    /// generation (a renewal in flight) must not install its result.
+    /// Bumped when the tokens are dropped (logout, "Forget tokens", another
+    /// tab's logout) and by each interactive login: a silent renewal started
+    /// under an older generation must not install its result.
     pub generation: RwSignal<u64>,
 }
 

@@ -93,6 +93,14 @@ test("a response whose state matches no login of this tab is refused", async ({ 
   expect(await page.evaluate(() => window.location.hash)).toBe("");
 });
 
+test("the shell removes the fragment from the URL before the app has even loaded", async ({ page }) => {
+  // With the wasm app blocked, only the page's first script can have done it.
+  await page.route("**/pkg/*.wasm", (route) => route.abort());
+  await page.goto("/callback#access_token=secret-value&token_type=Bearer&state=s");
+  expect(await page.evaluate(() => window.location.hash)).toBe("");
+  expect(page.url()).toBe(`${SPA}/callback`);
+});
+
 test("a replayed callback URL is refused: its transaction was used up", async ({ page }) => {
   let callbackUrl = "";
   page.on("framenavigated", (frame) => {
@@ -143,4 +151,43 @@ test("a token signed by a key the app has not seen yet is verified after one JWK
   await page.getByRole("button", { name: "Renew now" }).click();
   await expect(page.getByTestId("event-log")).toContainText("Silent authentication succeeded");
   expect(jwksFetches).toHaveLength(1);
+});
+
+test("a 403 insufficient_scope leads to a login asking for that scope, then the call succeeds", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "API");
+  await page.getByLabel("New message (needs write:messages)").fill("hello from the test");
+  await page.getByRole("button", { name: "POST /api/messages" }).click();
+  await expect(page.getByTestId("api-status")).toHaveText("403");
+  await expect(page.getByTestId("www-authenticate")).toContainText('error="insufficient_scope"');
+
+  await page.getByRole("button", { name: "Log in again asking for write:messages" }).click();
+  // Incremental consent: the consent page lists the new scope.
+  await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
+  await expect(page.locator("ul.scopes")).toContainText("write:messages");
+  await expect(page.locator("ul.scopes li", { hasText: "write:messages" }).locator(".badge.new")).toBeVisible();
+  await expect(page.locator("ul.scopes .badge.new")).toHaveCount(1);
+  await page.getByRole("button", { name: "Allow" }).click();
+
+  await expect(page).toHaveURL(`${SPA}/api`);
+  await page.getByLabel("New message (needs write:messages)").fill("hello again");
+  await page.getByRole("button", { name: "POST /api/messages" }).click();
+  await expect(page.getByTestId("api-status")).toHaveText(/^20[01]$/);
+  expect(await callApi(page, "GET /api/messages")).toBe("200");
+  await expect(page.getByTestId("api-body")).toContainText("hello again");
+});
+
+test("an error description with HTML in it is shown as text, never run", async ({ page }) => {
+  const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+  await page.route(`${ISSUER}/authorize**`, async (route) => {
+    const state = new URL(route.request().url()).searchParams.get("state") ?? "";
+    const fragment = new URLSearchParams({ error: "access_denied", error_description: hostile, state });
+    await route.fulfill({ status: 302, headers: { location: `${SPA}/callback#${fragment}` } });
+  });
+  await page.goto("/");
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("error-description")).toHaveText(hostile);
+  await expect(page.getByTestId("callback-error").locator("img, b")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });

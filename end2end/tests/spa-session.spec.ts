@@ -1,10 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
 import {
+  BOB,
   armFault,
   countLogLines,
   firstLogin,
   isSilentAuthorize,
+  logInAtIssuer,
   openPage,
   resetIssuer,
   setLatency,
@@ -167,6 +169,8 @@ test("a second 401 after the renewal asks the user to log in again", async ({ pa
 
 test("tokens kept in sessionStorage survive a reload without a silent authentication", async ({ page }) => {
   await firstLogin(page);
+  // The first page load logged a silent authentication: start a clean log.
+  await page.getByRole("button", { name: "Clear" }).click();
   await openPage(page, "Settings");
   await page.getByRole("radio", { name: /^sessionStorage/ }).check();
   let silent = 0;
@@ -175,7 +179,12 @@ test("tokens kept in sessionStorage survive a reload without a silent authentica
   });
   await page.goto("/");
   await expect(page.getByTestId("user-name")).toBeVisible();
+  // A page-load renewal would have started by now (it runs right after
+  // hydration); the log says the session came from storage instead.
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1_000);
   expect(silent).toBe(0);
+  await expect(page.getByTestId("event-log")).not.toContainText("Silent authentication (page load)");
   expect(await page.evaluate(() => sessionStorage.getItem("implicit.session"))).toContain("access_token");
   // Back to memory: the stored copy is erased at once.
   await openPage(page, "Settings");
@@ -187,17 +196,42 @@ test("Auth0-style logout (/v2/logout) ends the provider session too", async ({ p
   await firstLogin(page);
   await openPage(page, "Settings");
   await page.getByRole("radio", { name: /v2\/logout/ }).check();
-  const logoutRequests: string[] = [];
-  page.on("request", (r) => {
-    if (r.url().startsWith(`${ISSUER}/v2/logout`)) logoutRequests.push(r.url());
-  });
   await openPage(page, "Home");
+  // The first page load already logged a login_required: start a clean log.
+  await page.getByRole("button", { name: "Clear" }).click();
+  const logout = page.waitForRequest((r) => r.url().startsWith(`${ISSUER}/v2/logout`));
   await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page).toHaveURL(`${SPA}/`);
-  await expect(page.getByTestId("signed-out")).toBeVisible();
-  expect(logoutRequests).toHaveLength(1);
-  expect(new URL(logoutRequests[0]).searchParams.get("returnTo")).toBe(`${SPA}/`);
+  const request = await logout;
+  expect(new URL(request.url()).searchParams.get("returnTo")).toBe(`${SPA}/`);
+  expect(new URL(request.url()).searchParams.get("client_id")).toBe("demo-spa");
+  // Back from the provider, the page-load silent authentication finds no session.
+  await page.waitForURL(`${SPA}/`);
   await expect(page.getByTestId("event-log")).toContainText("login_required");
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+});
+
+test("a renewal that answers for another user replaces the session: nothing is merged", async ({ context, request }) => {
+  const first = await context.newPage();
+  await firstLogin(first);
+  // Alice's session at the provider ends; Bob logs in from another tab.
+  const ended = await request.post(`${ISSUER}/dev/end-sessions`);
+  expect(ended.ok()).toBeTruthy();
+  const second = await context.newPage();
+  await second.goto("/");
+  await waitForApp(second);
+  await second.getByRole("button", { name: "Log in" }).click();
+  await logInAtIssuer(second, BOB);
+  await second.getByRole("button", { name: "Allow" }).click();
+  await expect(second.getByTestId("user-name")).toHaveText("Bob the Builder");
+
+  await openPage(first, "Session");
+  await expect(first.getByTestId("user-name")).toHaveText("Alice Liddell");
+  await first.getByRole("button", { name: "Renew now" }).click();
+  await expect(first.getByTestId("user-name")).toHaveText("Bob the Builder");
+  await expect(first.getByTestId("event-log")).toContainText("different user");
+  await openPage(first, "Profile");
+  await expect(first.getByTestId("claims")).toContainText("bob@example.com");
+  await expect(first.getByTestId("claims")).not.toContainText("alice");
 });
 
 test("two tabs renew one at a time and a logout in one signs out the other", async ({ context, request }) => {
@@ -232,6 +266,9 @@ test("two tabs renew one at a time and a logout in one signs out the other", asy
 
 test("after logout, a silent authentication gives login_required", async ({ page }) => {
   await firstLogin(page);
+  // The first page load already logged a login_required: start a clean log.
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page.getByTestId("event-log")).not.toContainText("login_required");
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(`${SPA}/`);
   await expect(page.getByTestId("signed-out")).toBeVisible();

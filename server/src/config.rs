@@ -462,9 +462,10 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_example_file_is_valid() {
+    fn the_shipped_example_file_is_valid_and_says_the_defaults() {
         let text = include_str!("../config/demo.toml");
-        let config: Config = toml::from_str(text).unwrap();
-        assert_eq!(config.spa.client_id, "demo-spa");
+        let file: Config = toml::from_str(text).unwrap();
+        let default = Config::default();
+        assert_eq!(format!("{file:?}"), format!("{default:?}"));
     }
 }

@@ -20,6 +20,9 @@
 //! # Hardening
 //!
 //! - Every OAuth route answers `Cache-Control: no-store` (RFC 6749 §5.1).
+//! - The login and consent pages of a request answer only the browser that
+//!   sent it (a cookie bound to the pending request: no login CSRF), check a
+//!   CSRF token, and start a new session id at login (no session fixation).
 //! - Login, consent and error pages send `Content-Security-Policy:
 //!   frame-ancestors 'none'` and `X-Frame-Options: DENY` (RFC 6749 §10.13);
 //!   `prompt=none` responses and the `web_message` page may be framed only
@@ -87,6 +90,10 @@ pub const SESSION_COOKIE: &str = "issuer_session";
 /// Name of the cookie that identifies the browser an authorization request
 /// came from; its login and consent pages answer that browser only.
 pub const BROWSER_COOKIE: &str = "issuer_browser";
+
+/// The same on an https issuer: the `__Host-` prefix makes browsers refuse
+/// it from any other origin (no `Domain`, `Secure`, `Path=/`).
+pub const BROWSER_COOKIE_HOST: &str = "__Host-issuer_browser";
 
 /// Why the authorization server cannot start.
 #[derive(Debug, thiserror::Error)]

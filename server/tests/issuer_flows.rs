@@ -51,6 +51,8 @@ async fn consent_is_asked_again_when_a_new_scope_is_requested() {
         page.contains("Post messages in your name"),
         "the new scope is described: {page}"
     );
+    let new_marks = page.matches("badge new").count();
+    assert_eq!(new_marks, 1, "only write:messages is marked new: {page}");
     assert!(page.contains("Leptos implicit demo"), "the client is named");
     let response = issuer.answer_consent(&consent, "allow").await;
     let tokens = fragment(&location(&response), CALLBACK);
@@ -807,4 +809,39 @@ async fn the_login_and_consent_pages_cannot_be_framed_and_no_step_is_cached() {
         "no-store",
         "the redirect that carries the tokens"
     );
+}
+
+#[tokio::test]
+async fn the_browser_cookie_is_set_only_when_a_login_or_consent_page_is_shown() {
+    let issuer = spawn().await;
+    let browser_cookie = |response: &reqwest::Response| {
+        response.headers().get_all("set-cookie").iter().any(|v| {
+            v.to_str()
+                .unwrap()
+                .starts_with(server::issuer::BROWSER_COOKIE)
+        })
+    };
+    // A silent request (login_required) and an error answer set nothing.
+    let response = issuer.authorize(&silent()).await;
+    assert!(!browser_cookie(&response));
+    let response = issuer.authorize(&without(request(), "nonce")).await;
+    assert!(location(&response).contains("error=invalid_request"));
+    assert!(!browser_cookie(&response));
+    // The first page shown sets it, HttpOnly and SameSite=Lax; the next
+    // request of the same browser reuses it.
+    let response = issuer.authorize(&request()).await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+        .find(|c| c.starts_with(server::issuer::BROWSER_COOKIE))
+        .expect("a browser cookie");
+    assert!(
+        cookie.contains("httponly") && cookie.contains("samesite=lax"),
+        "{cookie}"
+    );
+    let response = issuer.authorize(&request()).await;
+    assert!(location(&response).starts_with("/login?request="));
+    assert!(!browser_cookie(&response), "already set");
 }

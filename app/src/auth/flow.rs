@@ -181,7 +181,8 @@ pub async fn complete_callback(
         )));
     }
     let generation = auth.generation.get_untracked();
-    let transaction = accept_response(config, auth, log, &hash, generation).await?;
+    let transaction =
+        accept_response(config, auth, log, &hash, generation, Origin::Interactive).await?;
     Ok(safe_return_path(&transaction.return_to).to_owned())
 }
 
@@ -197,6 +198,7 @@ pub(super) async fn accept_response(
     log: EventLog,
     fragment: &str,
     generation: u64,
+    origin: Origin,
 ) -> Result<Transaction, CallbackState> {
     let refuse = |log: &EventLog, kind: EventKind, why: String| {
         log.push(kind);
@@ -340,7 +342,8 @@ pub(super) async fn accept_response(
     let previous_subject = auth
         .session
         .with_untracked(|s| s.as_ref().and_then(|s| s.subject().map(str::to_owned)));
-    if previous_subject.is_some() && previous_subject.as_deref() != session.subject() {
+    let other_user = previous_subject.is_some() && previous_subject.as_deref() != session.subject();
+    if other_user {
         // Another user at the provider: a new session, nothing carried over.
         log.push(EventKind::SignedOut {
             reason: "the provider answered for a different user".into(),
@@ -351,12 +354,23 @@ pub(super) async fn accept_response(
         scope: session.scope.to_string(),
         storage: storage.to_owned(),
     });
-    // A new session: whatever was started under the old one (a renewal in
-    // flight) must not replace it.
-    auth.generation.update(|g| *g += 1);
+    if origin == Origin::Interactive || other_user {
+        // A new login: a renewal started under the old session must not
+        // replace it when it finishes.
+        auth.generation.update(|g| *g += 1);
+    }
     auth.set_session(Some(session));
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
+}
+
+/// Where an authorization response came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// The callback page, after the user went to the provider: a new login.
+    Interactive,
+    /// A silent authentication: the same session, renewed.
+    Silent,
 }
 
 fn form_parameter_names(hash: &str) -> Vec<String> {

@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use super::{
     Auth, CallbackState, LogoutStyle, RenewalState, Session,
     browser::{self},
-    flow::{RANDOM_BYTES, accept_response, discovery, origin, save_transaction},
+    flow::{Origin, RANDOM_BYTES, accept_response, discovery, origin, save_transaction},
 };
 use crate::{
     SpaConfig,
@@ -163,7 +163,7 @@ async fn silent_authenticate(
     if auth.generation.get_untracked() != generation {
         return Err(SilentError::Superseded);
     }
-    match accept_response(config, auth, log, &fragment, generation).await {
+    match accept_response(config, auth, log, &fragment, generation, Origin::Silent).await {
         Ok(_) => Ok(()),
         Err(CallbackState::ProviderError { error, description }) => {
             if ErrorCode::from(error.as_str()).needs_interaction() {
@@ -507,7 +507,7 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
 /// Forgets the session in this tab: memory, storage, timers (the scheduler
 /// sees no session), silent-authentication iframes; and bumps the generation
 /// so that a renewal still in flight cannot bring the tokens back.
-fn end_local_session(auth: Auth) {
+pub fn end_local_session(auth: Auth) {
     auth.generation.update(|g| *g += 1);
     auth.set_session(None);
     auth.renewal.set(RenewalState::Idle);

@@ -36,7 +36,13 @@ pub fn Callback() -> impl IntoView {
             </p>
             <ClientOnly>
                 {move || match auth.callback.get() {
-                    CallbackState::Working | CallbackState::Done | CallbackState::Superseded => {
+                    CallbackState::Superseded => view! {
+                        <div class="callout" role="status" data-testid="callback-superseded">
+                            <p>"This response arrived after a logout or another login in this browser; its tokens were dropped."</p>
+                            <LoginButton label="Log in again"/>
+                        </div>
+                    }.into_any(),
+                    CallbackState::Working | CallbackState::Done => {
                         view! { <p data-testid="callback-status">"Checking the response…"</p> }.into_any()
                     }
                     CallbackState::ProviderError { error, description } => view! {

@@ -91,6 +91,7 @@ pub fn SettingsPage() -> impl IntoView {
                         id="clock-skew"
                         label="Clock skew allowed on exp and iat (seconds)"
                         hint="OIDC Core §3.1.3.7 lets the client allow for small clock differences with the provider."
+                        min=0
                         max=600
                         get=move || auth.settings.with(|s| s.clock_skew_secs)
                         set=move |v| update_number(|s, v| s.clock_skew_secs = v, v)
@@ -99,6 +100,7 @@ pub fn SettingsPage() -> impl IntoView {
                         id="silent-timeout"
                         label="Give up on a silent authentication after (seconds)"
                         hint="The hidden iframe and its listener are removed then, and the next attempt starts clean."
+                        min=1
                         max=120
                         get=move || auth.settings.with(|s| s.silent_timeout_secs)
                         set=move |v| update_number(|s, v| s.silent_timeout_secs = v, v)
@@ -107,6 +109,7 @@ pub fn SettingsPage() -> impl IntoView {
                         id="renew-before"
                         label="Renew this long before the access token expires (seconds)"
                         hint="Or at 75 % of the token's lifetime, when that comes later (short-lived tokens)."
+                        min=0
                         max=3600
                         get=move || auth.settings.with(|s| s.renew_before_secs)
                         set=move |v| update_number(|s, v| s.renew_before_secs = v, v)
@@ -132,12 +135,14 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// A whole number of seconds, from 0 to `max`; anything else is ignored.
+/// A whole number of seconds from `min` to `max`; anything else is refused
+/// and the field shows the setting in force again.
 #[component]
 fn NumberSetting(
     id: &'static str,
     label: &'static str,
     hint: &'static str,
+    min: u64,
     max: u64,
     get: impl Fn() -> u64 + Send + Sync + Copy + 'static,
     set: impl Fn(u64) + Send + Sync + Copy + 'static,
@@ -148,15 +153,18 @@ fn NumberSetting(
             <input
                 id=id
                 type="number"
-                min="0"
+                min=min.to_string()
                 max=max.to_string()
                 step="1"
                 prop:value=move || get().to_string()
                 on:change=move |event| {
-                    if let Ok(value) = event_target_value(&event).trim().parse::<u64>()
-                        && value <= max
-                    {
-                        set(value);
+                    match event_target_value(&event).trim().parse::<u64>() {
+                        Ok(value) if (min..=max).contains(&value) => set(value),
+                        _ => {
+                            // Refused: show the value in force, not the typo.
+                            let input = event_target::<leptos::web_sys::HtmlInputElement>(&event);
+                            input.set_value(&get().to_string());
+                        }
                     }
                 }
             />

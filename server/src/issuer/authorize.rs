@@ -18,7 +18,8 @@
 //! `login_required` or `consent_required` instead (OIDC Core §3.1.2.6).
 //! A request waiting for the user is kept server-side under a random id
 //! ([`Store`](super::store::Store)); the pages carry only that id and a CSRF
-//! token bound to it.
+//! token bound to it, and answer only the browser that sent the request
+//! (a cookie set when the first page is shown: no login CSRF).
 
 use axum::{
     body::Bytes,
@@ -30,7 +31,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use protocol::{ErrorCode, ResponseMode};
 
 use super::{
-    AppState, BROWSER_COOKIE, SESSION_COOKIE,
+    AppState, BROWSER_COOKIE, BROWSER_COOKIE_HOST, SESSION_COOKIE,
     dev::Fault,
     events::{EventKind, LoginReason},
     pages,
@@ -111,31 +112,35 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
     };
     validated(state, &request.target());
     let session = current_session(state, jar);
-    let (browser, new_browser) = match browser_id(jar) {
-        Some(id) => (id.to_owned(), false),
-        None => (random_id(), true),
-    };
     let pending = Pending {
         request,
         csrf: String::new(),
-        browser: browser.clone(),
+        // Empty: `show` binds the request to a browser if it shows a page.
+        browser: browser_id(jar, state.secure_cookies)
+            .unwrap_or_default()
+            .to_owned(),
         created_at: state.now(),
         login_done: false,
         consent_done: false,
         username: None,
     };
-    let response = proceed(state, pending, None, session.map(|(_, s)| s), after_post);
-    if new_browser {
-        let cookie = browser_cookie(browser, state.secure_cookies);
-        (CookieJar::new().add(cookie), response).into_response()
+    proceed(state, pending, None, session.map(|(_, s)| s), after_post)
+}
+
+/// The name of the browser cookie: with `__Host-` on an https issuer, so that
+/// no other origin, not even a sibling subdomain, can plant one.
+fn browser_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        BROWSER_COOKIE_HOST
     } else {
-        response
+        BROWSER_COOKIE
     }
 }
 
-/// The browser id a request carries, if it is one this server could have made.
-fn browser_id(jar: &CookieJar) -> Option<&str> {
-    jar.get(BROWSER_COOKIE)
+/// The browser id a request carries, if it has the shape of one this server
+/// makes (43 base64url characters).
+fn browser_id(jar: &CookieJar, secure: bool) -> Option<&str> {
+    jar.get(browser_cookie_name(secure))
         .map(|cookie| cookie.value())
         .filter(|id| {
             id.len() == 43
@@ -148,10 +153,12 @@ fn browser_id(jar: &CookieJar) -> Option<&str> {
 /// The login and consent pages of a request answer only the browser that
 /// sent it: without this, an attacker could start a request, then make a
 /// victim's browser post the attacker's credentials to its login form and
-/// sign the victim in as the attacker (login CSRF).
-fn same_browser(jar: &CookieJar, pending: &Pending) -> Result<(), PageError> {
-    match browser_id(jar) {
-        Some(id) if same_secret(id, &pending.browser) => Ok(()),
+/// sign the victim in as the attacker (login CSRF). The binding is as strong
+/// as the cookie's integrity: on http (this demo) any local origin could
+/// set it; on https its `__Host-` name keeps other origins out.
+fn same_browser(state: &AppState, jar: &CookieJar, pending: &Pending) -> Result<(), PageError> {
+    match browser_id(jar, state.secure_cookies) {
+        Some(id) if !pending.browser.is_empty() && same_secret(id, &pending.browser) => Ok(()),
         _ => Err(PageError::OtherBrowser),
     }
 }
@@ -285,6 +292,13 @@ fn show(
         );
     }
     pending.csrf = random_id();
+    // A page is about to be shown: bind the request to this browser, giving
+    // it an id if it has none yet. Only here, so that silent requests and
+    // direct answers never set the cookie.
+    let new_browser = pending.browser.is_empty().then(|| {
+        pending.browser = random_id();
+        pending.browser.clone()
+    });
     let id = match pending_id {
         Some(id) => {
             state.store.update_pending(&id, pending);
@@ -306,7 +320,14 @@ fn show(
             }
         },
     };
-    redirect(&format!("{page}?request={id}"), after_post)
+    let response = redirect(&format!("{page}?request={id}"), after_post);
+    match new_browser {
+        Some(browser) => {
+            let cookie = browser_cookie(browser, state.secure_cookies);
+            (CookieJar::new().add(cookie), response).into_response()
+        }
+        None => response,
+    }
 }
 
 /// Step 5: tokens, or the error a dev fault asks for.
@@ -390,7 +411,7 @@ pub async fn login_get(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let (id, pending) = pending_from_query(&state, query.as_deref())?;
-    same_browser(&jar, &pending)?;
+    same_browser(&state, &jar, &pending)?;
     let client = state
         .tenant
         .client(pending.request.client_id.as_str())
@@ -423,7 +444,7 @@ pub async fn login_post(
         .store
         .pending(id, state.now())
         .ok_or(PageError::Expired)?;
-    same_browser(&jar, &pending)?;
+    same_browser(&state, &jar, &pending)?;
     if !same_secret(csrf, &pending.csrf) {
         return Err(PageError::Forged);
     }
@@ -486,7 +507,7 @@ pub async fn consent_get(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let (id, pending) = pending_from_query(&state, query.as_deref())?;
-    same_browser(&jar, &pending)?;
+    same_browser(&state, &jar, &pending)?;
     let (client, user) = consent_parties(&state, &pending, &jar)?;
     let request = &pending.request;
     state.event(EventKind::ConsentShown {
@@ -494,14 +515,26 @@ pub async fn consent_get(
         client_id: client.client_id.clone(),
         scope: request.scope.clone(),
     });
+    let audience = request.audience.as_deref();
+    let granted = state
+        .store
+        .granted(
+            &user.username,
+            &client.client_id,
+            audience.unwrap_or_default(),
+        )
+        .unwrap_or_default();
     let page = pages::consent(
         &state.tenant,
         client,
         user,
-        &request.scope,
-        request.audience.as_deref(),
-        &id,
-        &pending.csrf,
+        &pages::ConsentRequest {
+            scope: &request.scope,
+            granted: &granted,
+            audience,
+            request_id: &id,
+            csrf: &pending.csrf,
+        },
     );
     Ok(html(StatusCode::OK, page, Framing::Deny))
 }
@@ -524,7 +557,7 @@ pub async fn consent_post(
         .store
         .pending(id, state.now())
         .ok_or(PageError::Expired)?;
-    same_browser(&jar, &pending)?;
+    same_browser(&state, &jar, &pending)?;
     if !same_secret(csrf, &pending.csrf) {
         return Err(PageError::Forged);
     }
@@ -664,7 +697,7 @@ fn short(value: &str) -> String {
 /// The browser cookie: HttpOnly, SameSite=Lax (a cross-site POST to the
 /// login form does not carry it), Path=/, for the browser's session.
 fn browser_cookie(id: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((BROWSER_COOKIE, id))
+    Cookie::build((browser_cookie_name(secure), id))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")

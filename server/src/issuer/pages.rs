@@ -85,16 +85,28 @@ pub fn login(
     )
 }
 
+/// What the consent page asks.
+pub struct ConsentRequest<'a> {
+    /// The scopes requested.
+    pub scope: &'a ScopeSet,
+    /// The scopes the user already allowed this client for this API.
+    pub granted: &'a ScopeSet,
+    /// The API the access token is for.
+    pub audience: Option<&'a str>,
+    /// The pending request's id and its CSRF token, for the form.
+    pub request_id: &'a str,
+    pub csrf: &'a str,
+}
+
 /// The consent page: who asks, for what.
-pub fn consent(
-    tenant: &Tenant,
-    client: &Client,
-    user: &User,
-    scope: &ScopeSet,
-    audience: Option<&str>,
-    request_id: &str,
-    csrf: &str,
-) -> Markup {
+pub fn consent(tenant: &Tenant, client: &Client, user: &User, ask: &ConsentRequest<'_>) -> Markup {
+    let ConsentRequest {
+        scope,
+        granted,
+        audience,
+        request_id,
+        csrf,
+    } = *ask;
     let api = audience.and_then(|a| tenant.api(a));
     let describe = |s: &Scope| {
         tenant
@@ -110,7 +122,13 @@ pub fn consent(
                 p { "Hi " strong { (user.name) } ", " (client.name) " is asking to:" }
                 ul.scopes {
                     @for s in scope.iter() {
-                        li { (describe(s)) " " code.muted { (s.as_str()) } }
+                        li {
+                            (describe(s)) " " code.muted { (s.as_str()) }
+                            // Incremental consent: what the user has not allowed before.
+                            @if !granted.is_empty() && !granted.contains(s.as_str()) {
+                                " " span.badge.new { "new" }
+                            }
+                        }
                     }
                 }
                 @if let Some(api) = api {
