@@ -4,7 +4,7 @@
 //! validation check, an API verdict) with the specification section behind
 //! it, so the log can grow into a timeline with links to the specs. The log
 //! holds no secrets (never a token or a nonce value) and survives the round
-//! trip to the provider in `sessionStorage`.
+//! trip to the provider in `sessionStorage`, written when the page goes away.
 
 use leptos::prelude::*;
 use protocol::IdTokenCheck;
@@ -303,14 +303,40 @@ impl EventLog {
     /// Puts back, before anything recorded since, the events this tab kept in
     /// `sessionStorage` across the round trip to the provider. Call it once,
     /// from an effect (after hydration).
+    ///
+    /// It also makes the log persist when the page goes away (`pagehide`:
+    /// the redirect to the provider, a reload). Writing it on every event
+    /// instead cost tens of milliseconds per login once the log was long.
     pub fn restore(&self) {
         #[cfg(feature = "hydrate")]
         {
             use gloo_storage::Storage;
+            use wasm_bindgen::{JsCast, closure::Closure};
             let stored: Vec<Event> =
                 gloo_storage::SessionStorage::get(Self::STORAGE_KEY).unwrap_or_default();
             self.events
                 .update(|events| *events = merge(stored, std::mem::take(events)));
+            let log = *self;
+            let on_pagehide = Closure::<dyn Fn()>::new(move || log.persist());
+            if let Some(window) = web_sys::window() {
+                let _ = window.add_event_listener_with_callback(
+                    "pagehide",
+                    on_pagehide.as_ref().unchecked_ref(),
+                );
+            }
+            // The listener lives as long as the page.
+            on_pagehide.forget();
+        }
+    }
+
+    /// Writes the log to `sessionStorage`, for the next page of this tab.
+    pub fn persist(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            self.events.with_untracked(|events| {
+                let _ = gloo_storage::SessionStorage::set(Self::STORAGE_KEY, events);
+            });
         }
     }
 
@@ -326,11 +352,6 @@ impl EventLog {
             if events.len() > Self::CAPACITY {
                 let excess = events.len() - Self::CAPACITY;
                 events.drain(..excess);
-            }
-            #[cfg(feature = "hydrate")]
-            {
-                use gloo_storage::Storage;
-                let _ = gloo_storage::SessionStorage::set(Self::STORAGE_KEY, &*events);
             }
         });
     }

@@ -132,6 +132,7 @@ pub async fn login(
         response_type: response_type.to_string(),
         scope: scope.to_string(),
     });
+    log.persist();
     browser::navigate_away(&url).map_err(|e| e.to_string())
 }
 
@@ -174,6 +175,7 @@ pub async fn complete_callback(
     // The fragment exists only here, in the browser: it is never sent to the
     // server (RFC 3986 §3.5). Read it, then scrub it before anything else runs
     // (the shell's script has normally done so before the app even loaded).
+    browser::mark("implicit:callback-start");
     let hash = browser::take_callback_fragment().unwrap_or_default();
     if let Err(e) = browser::replace_url("/callback") {
         return Err(CallbackState::Refused(format!(
@@ -416,9 +418,11 @@ async fn validate_id_token(
     let discovery = discovery(config, auth, log)
         .await
         .map_err(|e| failed(IdTokenCheck::Signature, e))?;
+    browser::mark("implicit:discovery-ready");
     let key = signing_key(&discovery, jws.header.kid.as_deref())
         .await
         .map_err(|e| failed(IdTokenCheck::Signature, e))?;
+    browser::mark("implicit:key-ready");
     let (Some(n), Some(e)) = (key.n.as_deref(), key.e.as_deref()) else {
         return Err(failed(IdTokenCheck::Signature, "the JWK has no n/e".into()));
     };
@@ -432,6 +436,7 @@ async fn validate_id_token(
         ));
     }
     passed(IdTokenCheck::Signature);
+    browser::mark("implicit:signature-verified");
 
     let digest = match access_token {
         Some(token) => Some(

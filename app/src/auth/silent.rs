@@ -562,6 +562,7 @@ pub async fn logout(config: &SpaConfig, auth: Auth, log: EventLog) -> Result<(),
         endpoint: endpoint.clone(),
     });
     let separator = if endpoint.contains('?') { '&' } else { '?' };
+    log.persist();
     browser::navigate_away(&format!("{endpoint}{separator}{}", query.finish()))
         .map_err(|e| e.to_string())
 }
