@@ -370,6 +370,14 @@ impl EventLog {
     pub fn events(&self) -> Vec<Event> {
         self.events.get()
     }
+
+    /// The newest `n` events (oldest first), and how many there are in all.
+    pub fn latest(&self, n: usize) -> (Vec<Event>, usize) {
+        self.events.with(|events| {
+            let skip = events.len().saturating_sub(n);
+            (events[skip..].to_vec(), events.len())
+        })
+    }
 }
 
 /// `earlier` then `later`, renumbered so that `seq` keeps increasing, and

@@ -153,6 +153,52 @@ test("a token signed by a key the app has not seen yet is verified after one JWK
   expect(jwksFetches).toHaveLength(1);
 });
 
+test("the callback page uses this tab's copy of the provider's metadata and keys, and refetches the keys after a rotation", async ({
+  page,
+  request,
+}) => {
+  await firstLogin(page);
+  const fetched: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(ISSUER) && r.url().includes("/.well-known/")) fetched.push(r.url());
+  });
+  const loginAgain = async () => {
+    await page.getByRole("button", { name: "Forget tokens" }).click();
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("user-name")).toBeVisible();
+  };
+
+  await loginAgain();
+  expect(fetched).toEqual([]);
+
+  // The new signing key was not published when this tab read the keys.
+  await rotateKeys(request);
+  await rotateKeys(request);
+  await loginAgain();
+  expect(fetched).toEqual([`${ISSUER}/.well-known/jwks.json`]);
+  await expect(page.getByTestId("event-log")).toContainText("id_token: signature valid passed");
+});
+
+test("a long event log shows its newest 40 events, and all of them on request", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "Session");
+  const log = page.getByTestId("event-log").locator("li");
+  const earlier = page.getByRole("button", { name: /^Show \d+ earlier events$/ });
+  for (let i = 0; i < 20 && (await earlier.count()) === 0; i++) {
+    const before = await log.count();
+    await page.getByRole("button", { name: "Renew now" }).click();
+    await expect.poll(async () => (await log.count()) > before || (await earlier.count()) > 0).toBe(true);
+    await expect(page.getByTestId("renewal-state")).toContainText("next renewal in");
+  }
+  await expect(log).toHaveCount(40);
+  const hidden = Number((await earlier.textContent())?.match(/\d+/)?.[0]);
+  expect(hidden).toBeGreaterThan(0);
+  await earlier.click();
+  await expect(log).toHaveCount(40 + hidden);
+  await page.getByRole("button", { name: "Show only the latest 40" }).click();
+  await expect(log).toHaveCount(40);
+});
+
 test("a 403 insufficient_scope leads to a login asking for that scope, then the call succeeds", async ({ page }) => {
   await firstLogin(page);
   await openPage(page, "API");

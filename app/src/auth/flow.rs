@@ -29,7 +29,45 @@ pub(super) const RANDOM_BYTES: usize = 32;
 thread_local! {
     /// The provider's metadata and keys, read once per page load; the keys are
     /// read again once when a token names a `kid` that is not among them.
-    static PROVIDER: RefCell<Option<(ProviderMetadata, JwkSet)>> = const { RefCell::new(None) };
+    static PROVIDER: RefCell<Option<KnownProvider>> = const { RefCell::new(None) };
+}
+
+/// What the client knows of its provider, in memory and in this tab's
+/// `sessionStorage`.
+///
+/// The stored copy spares the callback page, a fresh document after the
+/// redirect, two sequential fetches before it can check a signature. It is
+/// public data (the same for everyone who asks the issuer), it is read again
+/// when older than [`PROVIDER_MAX_AGE_MS`], and an unknown `kid` still makes
+/// the keys be fetched again. Whoever could rewrite it could run script in
+/// this origin, and then the tokens in memory are lost anyway.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct KnownProvider {
+    /// The configured issuer this copy was read for.
+    issuer: String,
+    /// When the discovery document was read (ms since the epoch).
+    read_at_ms: u64,
+    metadata: ProviderMetadata,
+    keys: JwkSet,
+}
+
+const PROVIDER_KEY: &str = "implicit.provider";
+/// As long as the issuer lets the discovery document be cached here.
+const PROVIDER_MAX_AGE_MS: u64 = 5 * 60 * 1000;
+
+impl KnownProvider {
+    fn remember(self) {
+        let _ = SessionStorage::set(PROVIDER_KEY, &self);
+        PROVIDER.set(Some(self));
+    }
+
+    /// The copy kept by an earlier page of this tab, if it is for `issuer`
+    /// and fresh.
+    fn stored(issuer: &str) -> Option<Self> {
+        let stored: Self = SessionStorage::get(PROVIDER_KEY).ok()?;
+        let age = browser::now_ms().saturating_sub(stored.read_at_ms);
+        (stored.issuer == issuer && age < PROVIDER_MAX_AGE_MS).then_some(stored)
+    }
 }
 
 pub(super) async fn discovery(
@@ -37,35 +75,56 @@ pub(super) async fn discovery(
     auth: Auth,
     log: EventLog,
 ) -> Result<ProviderMetadata, String> {
-    if let Some((discovery, _)) = PROVIDER.with_borrow(Clone::clone) {
-        return Ok(discovery);
+    if let Some(known) = PROVIDER.with_borrow(|p| p.as_ref().map(|p| p.metadata.clone())) {
+        return Ok(known);
     }
     let response_type = auth.settings.with_untracked(|s| s.response_type);
-    let discovery = provider::discover(&config.issuer, response_type)
+    if let Some(stored) = KnownProvider::stored(&config.issuer) {
+        // The same checks as for a fresh copy: the settings may have changed.
+        if stored
+            .metadata
+            .check_for_implicit_client(&config.issuer, response_type)
+            .is_ok()
+        {
+            let metadata = stored.metadata.clone();
+            PROVIDER.set(Some(stored));
+            return Ok(metadata);
+        }
+    }
+    let metadata = provider::discover(&config.issuer, response_type)
         .await
         .map_err(|e| e.to_string())?;
     log.push(EventKind::Discovered {
-        issuer: discovery.issuer.clone(),
+        issuer: metadata.issuer.clone(),
     });
-    PROVIDER.set(Some((discovery.clone(), JwkSet::default())));
-    Ok(discovery)
+    KnownProvider {
+        issuer: config.issuer.clone(),
+        read_at_ms: browser::now_ms(),
+        metadata: metadata.clone(),
+        keys: JwkSet::default(),
+    }
+    .remember();
+    Ok(metadata)
 }
 
-/// The key for `kid`, from the cached JWKS, else from a fresh copy (keys
+/// The key for `kid`, from the known JWKS, else from a fresh copy (keys
 /// rotate: a new `kid` appears before it signs).
 async fn signing_key(discovery: &ProviderMetadata, kid: Option<&str>) -> Result<Jwk, String> {
-    let cached = PROVIDER.with_borrow(|p| p.as_ref().map(|(_, keys)| keys.clone()));
-    if let Some(key) = cached
-        .as_ref()
-        .and_then(|keys| provider::find_key(keys, kid))
-    {
-        return Ok(key.clone());
+    let known = PROVIDER.with_borrow(|p| {
+        p.as_ref()
+            .and_then(|p| provider::find_key(&p.keys, kid).cloned())
+    });
+    if let Some(key) = known {
+        return Ok(key);
     }
     let keys = provider::fetch_keys(&discovery.jwks_uri)
         .await
         .map_err(|e| e.to_string())?;
     let found = provider::find_key(&keys, kid).cloned();
-    PROVIDER.set(Some((discovery.clone(), keys)));
+    if let Some(mut known) = PROVIDER.with_borrow(Clone::clone) {
+        known.keys = keys;
+        known.remember();
+    }
     found.ok_or_else(|| format!("the provider's JWKS has no RSA signing key with kid {kid:?}"))
 }
 

@@ -131,7 +131,8 @@ async fn silent_authenticate(
     browser::mark("implicit:silent-start");
     let timeout_ms =
         u32::try_from(settings.silent_timeout_secs.saturating_mul(1000)).unwrap_or(u32::MAX);
-    let answer = browser::response_from_hidden_iframe(
+    // `_iframe` stays until the answer is validated, then goes.
+    let (answer, _iframe) = browser::response_from_hidden_iframe(
         &url,
         timeout_ms,
         move |origin, from_our_iframe, data| {

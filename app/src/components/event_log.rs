@@ -2,19 +2,45 @@ use leptos::prelude::*;
 
 use crate::events::{EventLog, Outcome};
 
+/// How many of the newest events are shown until the user asks for all.
+/// Rendering the whole log (up to [`EventLog::CAPACITY`]) on every page load
+/// would delay the callback page by tens of milliseconds.
+const SHOWN: usize = 40;
+
 /// The event log: every redirect, check and API call, newest last, each with
 /// the specification section behind it.
 #[component]
 pub fn EventLogView() -> impl IntoView {
     let log = expect_context::<EventLog>();
+    let show_all = RwSignal::new(false);
+    let shown = Memo::new(move |_| {
+        log.latest(if show_all.get() {
+            EventLog::CAPACITY
+        } else {
+            SHOWN
+        })
+    });
+    let hidden = move || shown.with(|(events, total)| total - events.len());
+    let has_toggle = move || hidden() > 0 || show_all.get();
     view! {
         <section class="event-log" aria-labelledby="event-log-title">
             <div class="section-head">
                 <h2 id="event-log-title">"Event log"</h2>
                 <button type="button" class="secondary" on:click=move |_| log.clear()>"Clear"</button>
             </div>
+            <Show when=has_toggle>
+                <p class="event-log-more">
+                    <button type="button" class="link" on:click=move |_| show_all.update(|all| *all = !*all)>
+                        {move || if show_all.get() {
+                            format!("Show only the latest {SHOWN}")
+                        } else {
+                            format!("Show {} earlier events", hidden())
+                        }}
+                    </button>
+                </p>
+            </Show>
             <ol data-testid="event-log">
-                <For each=move || log.events() key=|event| event.seq let:event>
+                <For each=move || shown.get().0 key=|event| event.seq let:event>
                     {
                         let outcome = event.kind.outcome();
                         let (class, mark) = match outcome {
