@@ -23,8 +23,11 @@ pub enum Outcome {
 }
 
 /// One step of a flow.
+///
+/// Stored externally tagged (`{"discovered": {…}}`): an internally tagged
+/// enum this size would cost the wasm tens of kilobytes of buffering code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// The provider's metadata was read (OIDC Discovery §4).
     Discovered { issuer: String },
@@ -407,7 +410,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn events_serialize_with_a_kind_tag_and_no_token_fields() {
+    fn events_serialize_tagged_by_kind_and_round_trip() {
         let event = EventKind::IdTokenChecked {
             check: IdTokenCheck::Nonce,
             passed: false,
@@ -416,8 +419,9 @@ mod tests {
         let json = serde_json::to_string(&event).unwrap();
         assert_eq!(
             json,
-            r#"{"kind":"id_token_checked","check":"nonce","passed":false,"detail":"nonce differs"}"#
+            r#"{"id_token_checked":{"check":"nonce","passed":false,"detail":"nonce differs"}}"#
         );
+        assert_eq!(serde_json::from_str::<EventKind>(&json).unwrap(), event);
         assert_eq!(event.outcome(), Outcome::Failed);
         assert_eq!(event.spec().unwrap().0, "OIDC Core §3.2.2.11");
     }

@@ -446,7 +446,7 @@ pub fn start_session_manager(config: SpaConfig, auth: Auth, log: EventLog) {
 
 /// Messages between tabs of this origin.
 #[derive(serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 enum TabMessage {
     /// New tokens, renewed by the sending tab.
     Session { session: Session },
