@@ -29,8 +29,13 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
-    /// The provider's metadata was read (OIDC Discovery §4).
-    Discovered { issuer: String },
+    /// The provider's metadata was read (OIDC Discovery §4), or this tab's
+    /// copy of it, read that many seconds ago, was used.
+    Discovered {
+        issuer: String,
+        #[serde(default)]
+        kept_for_secs: Option<u64>,
+    },
     /// The browser is sent to the authorization endpoint (RFC 6749 §4.2.1).
     AuthorizeRedirect {
         endpoint: String,
@@ -123,7 +128,16 @@ impl EventKind {
     /// One line for people.
     pub fn summary(&self) -> String {
         match self {
-            Self::Discovered { issuer } => format!("Read the discovery document of {issuer}"),
+            Self::Discovered {
+                issuer,
+                kept_for_secs: None,
+            } => format!("Read the discovery document of {issuer}"),
+            Self::Discovered {
+                issuer,
+                kept_for_secs: Some(secs),
+            } => format!(
+                "Used this tab's copy of the discovery document of {issuer}, read {secs} s ago"
+            ),
             Self::AuthorizeRedirect {
                 endpoint,
                 response_type,
@@ -307,8 +321,8 @@ impl EventLog {
     /// `sessionStorage` across the round trip to the provider. Call it once,
     /// from an effect (after hydration).
     ///
-    /// It also makes the log persist when the page goes away (`pagehide`:
-    /// the redirect to the provider, a reload). Writing it on every event
+    /// It also makes the log persist when the page goes away or is hidden
+    /// (`pagehide`: the redirect to the provider, a reload). Writing it on every event
     /// instead cost tens of milliseconds per login once the log was long.
     pub fn restore(&self) {
         #[cfg(feature = "hydrate")]
@@ -320,15 +334,28 @@ impl EventLog {
             self.events
                 .update(|events| *events = merge(stored, std::mem::take(events)));
             let log = *self;
-            let on_pagehide = Closure::<dyn Fn()>::new(move || log.persist());
+            // `visibilitychange` too: a hidden mobile tab may be discarded
+            // without a `pagehide`.
+            let on_hide = Closure::<dyn Fn()>::new(move || {
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_none_or(|d| d.hidden());
+                if hidden {
+                    log.persist();
+                }
+            });
             if let Some(window) = web_sys::window() {
-                let _ = window.add_event_listener_with_callback(
-                    "pagehide",
-                    on_pagehide.as_ref().unchecked_ref(),
-                );
+                let _ = window
+                    .add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+                if let Some(document) = window.document() {
+                    let _ = document.add_event_listener_with_callback(
+                        "visibilitychange",
+                        on_hide.as_ref().unchecked_ref(),
+                    );
+                }
             }
-            // The listener lives as long as the page.
-            on_pagehide.forget();
+            // The listeners live as long as the page.
+            on_hide.forget();
         }
     }
 

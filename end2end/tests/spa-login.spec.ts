@@ -170,10 +170,12 @@ test("the callback page uses this tab's copy of the provider's metadata and keys
 
   await loginAgain();
   expect(fetched).toEqual([]);
+  await expect(page.getByTestId("event-log")).toContainText("Used this tab's copy of the discovery document");
 
   // The new signing key was not published when this tab read the keys.
   await rotateKeys(request);
   await rotateKeys(request);
+  await page.getByRole("button", { name: "Clear" }).click();
   await loginAgain();
   expect(fetched).toEqual([`${ISSUER}/.well-known/jwks.json`]);
   await expect(page.getByTestId("event-log")).toContainText("id_token: signature valid passed");

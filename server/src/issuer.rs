@@ -410,11 +410,13 @@ async fn discovery_get(State(state): State<AppState>) -> Response {
 
 async fn jwks_get(State(state): State<AppState>) -> Response {
     let mut response = Json(state.keys.jwks(state.now())).into_response();
-    // Keys rotate on demand in this demo; a client refetches on an unknown
-    // kid anyway, and the next key is published a rotation ahead.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Clients may keep the keys for five minutes: the next key is published
+    // a rotation before it signs, and a client that meets an unknown kid
+    // reads the keys again anyway (past its cache).
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
     response
 }
 

@@ -65,7 +65,7 @@ async fn the_discovery_document_describes_an_implicit_flow_provider() {
 }
 
 #[tokio::test]
-async fn discovery_and_the_jwks_are_readable_from_any_origin() {
+async fn discovery_and_the_jwks_are_readable_from_any_origin_and_cacheable_for_five_minutes() {
     for path in [
         "/.well-known/openid-configuration",
         "/.well-known/jwks.json",
@@ -81,6 +81,11 @@ async fn discovery_and_the_jwks_are_readable_from_any_origin() {
         assert_eq!(
             header(&response.headers, "access-control-allow-origin"),
             "*"
+        );
+        // A client keeps them no longer (the SPA reads `max-age`).
+        assert_eq!(
+            header(&response.headers, "cache-control"),
+            "public, max-age=300"
         );
     }
 }

@@ -35,7 +35,7 @@ pub use id_token::{
 };
 pub use jwk::{Jwk, JwkSet};
 pub use jws::{CompactJws, JoseHeader, JwsError};
-pub use metadata::{MetadataError, ProviderMetadata, discovery_url};
+pub use metadata::{MetadataError, ProviderMetadata, cache_lifetime_secs, discovery_url};
 pub use request::{Prompt, PromptError, ResponseMode, ResponseModeError};
 pub use response::{
     AuthorizationResponse, ErrorResponse, ResponseParseError, TokenResponse, parse_fragment,

@@ -14,6 +14,31 @@ pub fn discovery_url(issuer: &str) -> String {
     )
 }
 
+/// How long a response may be reused, in seconds, from its `Cache-Control`
+/// header (RFC 9111 §5.2.2): `max-age`, or nothing at all with `no-store`,
+/// `no-cache` or no header. A client keeps the provider's metadata and keys no
+/// longer than the provider allows.
+pub fn cache_lifetime_secs(cache_control: Option<&str>) -> u64 {
+    let Some(header) = cache_control else {
+        return 0;
+    };
+    let mut max_age = None;
+    for directive in header.split(',').map(str::trim) {
+        let (name, value) = directive
+            .split_once('=')
+            .map_or((directive, None), |(n, v)| (n.trim(), Some(v.trim())));
+        if name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("no-cache") {
+            return 0;
+        }
+        if name.eq_ignore_ascii_case("max-age") {
+            // A malformed value means the response is stale (RFC 9111 §4.2.1).
+            let parsed = value.and_then(|v| v.trim_matches('"').parse::<u64>().ok());
+            max_age = Some(max_age.map_or(parsed, |a: Option<u64>| a.min(parsed)));
+        }
+    }
+    max_age.flatten().unwrap_or(0)
+}
+
 /// OpenID Provider Metadata (OpenID Connect Discovery 1.0 §3), the fields an
 /// implicit-flow client and a resource server use. Lists of values are kept
 /// as the provider wrote them (it may list values this crate does not model,
@@ -133,6 +158,22 @@ impl ProviderMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cache_lifetime_is_the_max_age_unless_the_provider_forbids_reuse() {
+        assert_eq!(cache_lifetime_secs(Some("public, max-age=300")), 300);
+        assert_eq!(
+            cache_lifetime_secs(Some("Max-Age=15, stale-while-revalidate=15")),
+            15
+        );
+        assert_eq!(cache_lifetime_secs(Some("max-age=\"60\"")), 60);
+        assert_eq!(cache_lifetime_secs(Some("max-age=300, no-cache")), 0);
+        assert_eq!(cache_lifetime_secs(Some("no-store")), 0);
+        assert_eq!(cache_lifetime_secs(Some("public")), 0);
+        assert_eq!(cache_lifetime_secs(Some("max-age=soon")), 0);
+        assert_eq!(cache_lifetime_secs(Some("max-age=60, max-age=10")), 10);
+        assert_eq!(cache_lifetime_secs(None), 0);
+    }
 
     /// Auth0's discovery document, shortened: real providers list more than
     /// this crate models, and the extra fields must not break parsing.

@@ -104,6 +104,8 @@ pub struct HttpResponse {
     pub status: u16,
     /// `WWW-Authenticate`, when the server sent one (RFC 6750 §3).
     pub www_authenticate: Option<String>,
+    /// `Cache-Control`, when the server sent one.
+    pub cache_control: Option<String>,
     /// The body as text.
     pub body: String,
 }
@@ -115,8 +117,27 @@ pub async fn fetch(
     bearer: Option<&str>,
     json_body: Option<&str>,
 ) -> Result<HttpResponse, BrowserError> {
+    fetch_with(method, url, bearer, json_body, None).await
+}
+
+/// `GET` that checks with the server even when the HTTP cache holds a fresh
+/// copy (`cache: "no-cache"`).
+pub async fn fetch_revalidated(url: &str) -> Result<HttpResponse, BrowserError> {
+    fetch_with("GET", url, None, None, Some(web_sys::RequestCache::NoCache)).await
+}
+
+async fn fetch_with(
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    json_body: Option<&str>,
+    cache: Option<web_sys::RequestCache>,
+) -> Result<HttpResponse, BrowserError> {
     let init = RequestInit::new();
     init.set_method(method);
+    if let Some(cache) = cache {
+        init.set_cache(cache);
+    }
     let headers = web_sys::Headers::new()?;
     headers.set("Accept", "application/json")?;
     if let Some(token) = bearer {
@@ -137,6 +158,7 @@ pub async fn fetch(
     Ok(HttpResponse {
         status: response.status(),
         www_authenticate: response.headers().get("WWW-Authenticate")?,
+        cache_control: response.headers().get("Cache-Control")?,
         body,
     })
 }

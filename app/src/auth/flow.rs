@@ -27,33 +27,41 @@ const TX_PREFIX: &str = "implicit.tx.";
 pub(super) const RANDOM_BYTES: usize = 32;
 
 thread_local! {
-    /// The provider's metadata and keys, read once per page load; the keys are
-    /// read again once when a token names a `kid` that is not among them.
+    /// What this page knows of the provider (see [`KnownProvider`]).
     static PROVIDER: RefCell<Option<KnownProvider>> = const { RefCell::new(None) };
 }
 
-/// What the client knows of its provider, in memory and in this tab's
-/// `sessionStorage`.
+/// The provider's metadata and keys as this tab knows them: in memory, and in
+/// `sessionStorage` for the next page of the tab.
 ///
-/// The stored copy spares the callback page, a fresh document after the
-/// redirect, two sequential fetches before it can check a signature. It is
-/// public data (the same for everyone who asks the issuer), it is read again
-/// when older than [`PROVIDER_MAX_AGE_MS`], and an unknown `kid` still makes
-/// the keys be fetched again. Whoever could rewrite it could run script in
-/// this origin, and then the tokens in memory are lost anyway.
+/// Each is used for as long as the provider's `Cache-Control` allows (at most
+/// [`MAX_REUSE_MS`]), then read again; an unknown `kid` always makes the keys
+/// be read again, past any cache. The stored copy spares the callback page, a
+/// fresh document after the redirect, two sequential fetches before it can
+/// check a signature. It is public data (the same for everyone who asks the
+/// issuer); whoever could rewrite it could run script in this origin, and
+/// then the tokens in memory are lost anyway.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct KnownProvider {
     /// The configured issuer this copy was read for.
     issuer: String,
-    /// When the discovery document was read (ms since the epoch).
-    read_at_ms: u64,
     metadata: ProviderMetadata,
+    /// When the metadata was read, and until when it may be used (ms since
+    /// the epoch).
+    metadata_read_at_ms: u64,
+    metadata_until_ms: u64,
     keys: JwkSet,
+    keys_until_ms: u64,
 }
 
 const PROVIDER_KEY: &str = "implicit.provider";
-/// As long as the issuer lets the discovery document be cached here.
-const PROVIDER_MAX_AGE_MS: u64 = 5 * 60 * 1000;
+/// However long the provider allows, its documents are read again after this.
+const MAX_REUSE_MS: u64 = 5 * 60 * 1000;
+
+/// Until when a document read `now_ms` may be used.
+fn reuse_until(now_ms: u64, lifetime_secs: u64) -> u64 {
+    now_ms.saturating_add(lifetime_secs.saturating_mul(1000).min(MAX_REUSE_MS))
+}
 
 impl KnownProvider {
     fn remember(self) {
@@ -61,12 +69,17 @@ impl KnownProvider {
         PROVIDER.set(Some(self));
     }
 
-    /// The copy kept by an earlier page of this tab, if it is for `issuer`
-    /// and fresh.
-    fn stored(issuer: &str) -> Option<Self> {
+    /// This page's copy, else the one an earlier page of this tab kept, if it
+    /// is for `issuer` and its metadata may still be used. The `bool` says
+    /// whether it came from storage.
+    fn current(issuer: &str) -> Option<(Self, bool)> {
+        let now = browser::now_ms();
+        let usable = |p: &Self| p.issuer == issuer && now < p.metadata_until_ms;
+        if let Some(known) = PROVIDER.with_borrow(|p| p.as_ref().filter(|p| usable(p)).cloned()) {
+            return Some((known, false));
+        }
         let stored: Self = SessionStorage::get(PROVIDER_KEY).ok()?;
-        let age = browser::now_ms().saturating_sub(stored.read_at_ms);
-        (stored.issuer == issuer && age < PROVIDER_MAX_AGE_MS).then_some(stored)
+        usable(&stored).then_some((stored, true))
     }
 }
 
@@ -75,54 +88,73 @@ pub(super) async fn discovery(
     auth: Auth,
     log: EventLog,
 ) -> Result<ProviderMetadata, String> {
-    if let Some(known) = PROVIDER.with_borrow(|p| p.as_ref().map(|p| p.metadata.clone())) {
-        return Ok(known);
-    }
     let response_type = auth.settings.with_untracked(|s| s.response_type);
-    if let Some(stored) = KnownProvider::stored(&config.issuer) {
+    if let Some((known, from_storage)) = KnownProvider::current(&config.issuer) {
         // The same checks as for a fresh copy: the settings may have changed.
-        if stored
+        if known
             .metadata
             .check_for_implicit_client(&config.issuer, response_type)
             .is_ok()
         {
-            let metadata = stored.metadata.clone();
-            PROVIDER.set(Some(stored));
+            let metadata = known.metadata.clone();
+            if from_storage {
+                log.push(EventKind::Discovered {
+                    issuer: metadata.issuer.clone(),
+                    kept_for_secs: Some(
+                        browser::now_ms().saturating_sub(known.metadata_read_at_ms) / 1000,
+                    ),
+                });
+                PROVIDER.set(Some(known));
+            }
             return Ok(metadata);
         }
     }
-    let metadata = provider::discover(&config.issuer, response_type)
+    let fetched = provider::discover(&config.issuer, response_type)
         .await
         .map_err(|e| e.to_string())?;
+    let metadata = fetched.value;
     log.push(EventKind::Discovered {
         issuer: metadata.issuer.clone(),
+        kept_for_secs: None,
     });
+    let now = browser::now_ms();
     KnownProvider {
         issuer: config.issuer.clone(),
-        read_at_ms: browser::now_ms(),
         metadata: metadata.clone(),
+        metadata_read_at_ms: now,
+        metadata_until_ms: reuse_until(now, fetched.lifetime_secs),
         keys: JwkSet::default(),
+        keys_until_ms: 0,
     }
     .remember();
     Ok(metadata)
 }
 
-/// The key for `kid`, from the known JWKS, else from a fresh copy (keys
-/// rotate: a new `kid` appears before it signs).
+/// The key for `kid`, from the known JWKS while it may be used, else from a
+/// fresh copy (keys rotate: a new `kid` appears before it signs).
 async fn signing_key(discovery: &ProviderMetadata, kid: Option<&str>) -> Result<Jwk, String> {
-    let known = PROVIDER.with_borrow(|p| {
-        p.as_ref()
-            .and_then(|p| provider::find_key(&p.keys, kid).cloned())
+    let now = browser::now_ms();
+    let (known, has_keys) = PROVIDER.with_borrow(|p| {
+        let keys = p
+            .as_ref()
+            .filter(|p| now < p.keys_until_ms)
+            .map(|p| &p.keys);
+        (
+            keys.and_then(|keys| provider::find_key(keys, kid).cloned()),
+            keys.is_some_and(|keys| !keys.keys.is_empty()),
+        )
     });
     if let Some(key) = known {
         return Ok(key);
     }
-    let keys = provider::fetch_keys(&discovery.jwks_uri)
+    // Known keys without this `kid`: past the HTTP cache too.
+    let fetched = provider::fetch_keys(&discovery.jwks_uri, has_keys)
         .await
         .map_err(|e| e.to_string())?;
-    let found = provider::find_key(&keys, kid).cloned();
+    let found = provider::find_key(&fetched.value, kid).cloned();
     if let Some(mut known) = PROVIDER.with_borrow(Clone::clone) {
-        known.keys = keys;
+        known.keys = fetched.value;
+        known.keys_until_ms = reuse_until(browser::now_ms(), fetched.lifetime_secs);
         known.remember();
     }
     found.ok_or_else(|| format!("the provider's JWKS has no RSA signing key with kid {kid:?}"))

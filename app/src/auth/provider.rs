@@ -2,7 +2,7 @@
 //! read over HTTP from the issuer URL alone (OIDC Discovery §4), so the SPA
 //! works with any OpenID provider.
 
-use protocol::{Jwk, JwkSet, MetadataError, ProviderMetadata, discovery_url};
+use protocol::{Jwk, JwkSet, MetadataError, ProviderMetadata, cache_lifetime_secs, discovery_url};
 use serde::Deserialize;
 
 use super::browser::{self, BrowserError};
@@ -38,17 +38,35 @@ impl From<BrowserError> for ProviderError {
     }
 }
 
-async fn get_json<T: for<'de> Deserialize<'de>>(url: &str) -> Result<T, ProviderError> {
-    let response = browser::fetch("GET", url, None, None).await?;
+/// A document from the provider and how many seconds it may be reused
+/// (its `Cache-Control`).
+pub struct Fetched<T> {
+    pub value: T,
+    pub lifetime_secs: u64,
+}
+
+async fn get_json<T: for<'de> Deserialize<'de>>(
+    url: &str,
+    revalidate: bool,
+) -> Result<Fetched<T>, ProviderError> {
+    let response = if revalidate {
+        browser::fetch_revalidated(url).await?
+    } else {
+        browser::fetch("GET", url, None, None).await?
+    };
     if response.status != 200 {
         return Err(ProviderError::Status {
             url: url.to_owned(),
             status: response.status,
         });
     }
-    serde_json::from_str(&response.body).map_err(|e| ProviderError::Json {
+    let value = serde_json::from_str(&response.body).map_err(|e| ProviderError::Json {
         url: url.to_owned(),
         error: e.to_string(),
+    })?;
+    Ok(Fetched {
+        value,
+        lifetime_secs: cache_lifetime_secs(response.cache_control.as_deref()),
     })
 }
 
@@ -57,17 +75,22 @@ async fn get_json<T: for<'de> Deserialize<'de>>(url: &str) -> Result<T, Provider
 pub async fn discover(
     issuer: &str,
     response_type: protocol::ResponseType,
-) -> Result<ProviderMetadata, ProviderError> {
-    let metadata: ProviderMetadata = get_json(&discovery_url(issuer)).await?;
-    metadata
+) -> Result<Fetched<ProviderMetadata>, ProviderError> {
+    let fetched: Fetched<ProviderMetadata> = get_json(&discovery_url(issuer), false).await?;
+    fetched
+        .value
         .check_for_implicit_client(issuer, response_type)
         .map_err(ProviderError::Metadata)?;
-    Ok(metadata)
+    Ok(fetched)
 }
 
-/// Reads the JWKS.
-pub async fn fetch_keys(jwks_uri: &str) -> Result<JwkSet, ProviderError> {
-    get_json::<JwkSet>(jwks_uri).await
+/// Reads the JWKS. `revalidate` when a token names a key the client does not
+/// know: then a copy in the HTTP cache will not do.
+pub async fn fetch_keys(
+    jwks_uri: &str,
+    revalidate: bool,
+) -> Result<Fetched<JwkSet>, ProviderError> {
+    get_json(jwks_uri, revalidate).await
 }
 
 /// The RS256 key for `kid`; without a `kid`, the set's only RS256 key.

@@ -21,7 +21,8 @@ pub fn EventLogView() -> impl IntoView {
         })
     });
     let hidden = move || shown.with(|(events, total)| total - events.len());
-    let has_toggle = move || hidden() > 0 || show_all.get();
+    let has_toggle =
+        move || hidden() > 0 || (show_all.get() && shown.with(|(_, total)| *total > SHOWN));
     view! {
         <section class="event-log" aria-labelledby="event-log-title">
             <div class="section-head">
@@ -34,7 +35,10 @@ pub fn EventLogView() -> impl IntoView {
                         {move || if show_all.get() {
                             format!("Show only the latest {SHOWN}")
                         } else {
-                            format!("Show {} earlier events", hidden())
+                            match hidden() {
+                                1 => "Show 1 earlier event".to_owned(),
+                                n => format!("Show {n} earlier events"),
+                            }
                         }}
                     </button>
                 </p>
