@@ -277,14 +277,15 @@ impl Auth {
         self.persist();
     }
 
-    /// Changes the settings and moves the session to the chosen storage.
-    pub fn set_settings(&self, settings: Settings) {
+    /// Changes the settings, keeps them, and moves the session to the chosen
+    /// storage.
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) {
+        self.settings.update(change);
         #[cfg(feature = "hydrate")]
-        {
+        self.settings.with_untracked(|settings| {
             use gloo_storage::{LocalStorage, Storage};
-            let _ = LocalStorage::set(Self::SETTINGS_KEY, &settings);
-        }
-        self.settings.set(settings);
+            let _ = LocalStorage::set(Self::SETTINGS_KEY, settings);
+        });
         self.persist();
     }
 

@@ -11,31 +11,17 @@
 
 #[path = "../tests/support_api/harness.rs"]
 mod support_api;
+#[path = "support/wrk.rs"]
+mod wrk;
 
-use std::{error::Error, process::Command};
+use std::error::Error;
 
 use server::config::ApiConfig;
 use support_api::{AUDIENCE, issuer::TestIssuer, minter::TokenBuilder};
 use tokio::net::TcpListener;
 
-const WRK_THREADS: &str = "2";
-const WRK_CONNECTIONS: &str = "32";
-
 fn main() -> Result<(), Box<dyn Error>> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        println!(
-            "api bench: `wrk` is not installed; `make bench` installs it (apt-get install wrk)."
-        );
-        return Ok(());
-    }
-    let secs: u64 = std::env::var("BENCH_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run(secs))
+    wrk::main("api", run)
 }
 
 async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
@@ -73,19 +59,16 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
         }
     }
 
-    println!(
-        "api bench: wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{secs}s on {} cores, release build",
-        std::thread::available_parallelism().map_or(0, usize::from)
-    );
+    println!("api bench: {}, release build", wrk::describe(secs));
     // Interleaved rounds, medians: the load generator shares the two cores,
     // and a drift in the machine's speed must not favour one route.
     let (mut public, mut public_with_header, mut private) = (vec![], vec![], vec![]);
     for _ in 0..ROUNDS {
-        public.push(wrk(&format!("{cached}/api/public"), None, secs).await?);
-        private.push(wrk(&format!("{cached}/api/private"), Some(&bearer), secs).await?);
-        public_with_header.push(wrk(&format!("{cached}/api/public"), Some(&bearer), secs).await?);
+        public.push(get(&format!("{cached}/api/public"), None, secs).await?);
+        private.push(get(&format!("{cached}/api/private"), Some(&bearer), secs).await?);
+        public_with_header.push(get(&format!("{cached}/api/public"), Some(&bearer), secs).await?);
     }
-    let uncached_private = wrk(&format!("{uncached}/api/private"), Some(&bearer), secs).await?;
+    let uncached_private = get(&format!("{uncached}/api/private"), Some(&bearer), secs).await?;
     let (public, public_with_header, private) = (
         median(&mut public),
         median(&mut public_with_header),
@@ -128,29 +111,17 @@ async fn serve(config: &ApiConfig) -> Result<String, Box<dyn Error>> {
     Ok(format!("http://{addr}"))
 }
 
-/// Runs `wrk` (on a blocking thread, off the runtime's) and returns its Requests/sec.
-async fn wrk(url: &str, header: Option<&str>, secs: u64) -> Result<f64, Box<dyn Error>> {
-    let mut command = Command::new("wrk");
-    command.args([
-        "-t",
-        WRK_THREADS,
-        "-c",
-        WRK_CONNECTIONS,
-        "-d",
-        &format!("{secs}s"),
-    ]);
+/// `GET url` (with `header`) under `wrk`; returns its Requests/sec, refused
+/// when any answer was not a 2xx.
+async fn get(url: &str, header: Option<&str>, secs: u64) -> Result<f64, Box<dyn Error>> {
+    let mut args = Vec::new();
     if let Some(header) = header {
-        command.args(["-H", header]);
+        args.extend(["-H".to_owned(), header.to_owned()]);
     }
-    command.arg(url);
-    let output = tokio::task::spawn_blocking(move || command.output()).await??;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if stdout.contains("Non-2xx") || stdout.contains("Socket errors") {
+    args.push(url.to_owned());
+    let stdout = wrk::run(args, secs).await?;
+    if stdout.contains("Non-2xx") {
         return Err(format!("wrk saw errors from {url}:\n{stdout}").into());
     }
-    stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("Requests/sec:"))
-        .and_then(|rate| rate.trim().parse().ok())
-        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{stdout}").into())
+    wrk::requests_per_sec(&stdout)
 }

@@ -17,7 +17,6 @@
 
 use std::{
     error::Error,
-    process::Command,
     sync::Arc,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -30,26 +29,14 @@ use server::{
 };
 use tokio::net::TcpListener;
 
-const WRK_THREADS: &str = "2";
-const WRK_CONNECTIONS: &str = "32";
+#[path = "support/wrk.rs"]
+mod wrk;
+
 const SIGNATURES: u32 = 2_000;
 const CALLBACK: &str = "http://localhost:3000/callback";
 
 fn main() -> Result<(), Box<dyn Error>> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        println!(
-            "issuer bench: `wrk` is not installed; `make bench` installs it (apt-get install wrk)."
-        );
-        return Ok(());
-    }
-    let secs: u64 = std::env::var("BENCH_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run(secs))
+    wrk::main("issuer", run)
 }
 
 async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
@@ -63,14 +50,12 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("authorize.lua");
     std::fs::write(&script, lua_script(&cookie))?;
-    let outcome = wrk(&base, &script, secs).await;
+    let outcome = authorizations(&base, &script, secs).await;
     // The script holds a session cookie: remove it whatever happened.
     let _ = std::fs::remove_dir_all(&dir);
     let (rate, complete, other) = outcome?;
 
-    println!(
-        "issuer bench: wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{secs}s on {cores} cores, release build"
-    );
+    println!("issuer bench: {}, release build", wrk::describe(secs));
     println!(
         "  one RS256-2048 signature (key parsed once): {:>8.1} µs (median of {SIGNATURES})",
         signature.as_secs_f64() * 1e6
@@ -270,39 +255,20 @@ end
     )
 }
 
-/// Runs `wrk` with the script; returns Requests/sec and the two counts.
-async fn wrk(
+/// Runs `wrk` with the script; returns the rate of complete authorizations
+/// and the two counts.
+async fn authorizations(
     base: &str,
     script: &std::path::Path,
     secs: u64,
 ) -> Result<(f64, u64, u64), Box<dyn Error>> {
-    let mut command = Command::new("wrk");
-    command
-        .args([
-            "-t",
-            WRK_THREADS,
-            "-c",
-            WRK_CONNECTIONS,
-            "-d",
-            &format!("{secs}s"),
-            "-s",
-        ])
-        .arg(script)
-        .arg(base);
-    let output = tokio::task::spawn_blocking(move || command.output()).await??;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("wrk failed ({}):\n{stdout}\n{stderr}", output.status).into());
-    }
-    if stdout.contains("Socket errors") {
-        return Err(format!("wrk saw socket errors:\n{stdout}").into());
-    }
-    let rate: f64 = stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("Requests/sec:"))
-        .and_then(|rate| rate.trim().parse().ok())
-        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{stdout}"))?;
+    let args = vec![
+        "-s".to_owned(),
+        script.to_string_lossy().into_owned(),
+        base.to_owned(),
+    ];
+    let stdout = wrk::run(args, secs).await?;
+    let rate = wrk::requests_per_sec(&stdout)?;
     let counts = stdout
         .lines()
         .find_map(|line| line.strip_prefix("AUTHORIZATIONS "))

@@ -189,12 +189,7 @@ async fn a_login_form_posted_from_another_browser_is_refused() {
     let response = victim
         .post(issuer.url("/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(encode(&[
-            ("request", hidden(&html, "request")),
-            ("csrf", hidden(&html, "csrf")),
-            ("username", "alice".to_owned()),
-            ("password", "wonderland".to_owned()),
-        ]))
+        .body(encode(&login_form(&html, "alice", "wonderland")))
         .send()
         .await
         .unwrap();
@@ -296,12 +291,7 @@ async fn login_sets_a_new_httponly_samesite_lax_session_cookie() {
     let response = client
         .post(issuer.url("/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(encode(&[
-            ("request", hidden(&html, "request")),
-            ("csrf", hidden(&html, "csrf")),
-            ("username", "alice".to_owned()),
-            ("password", "wonderland".to_owned()),
-        ]))
+        .body(encode(&login_form(&html, "alice", "wonderland")))
         .send()
         .await
         .unwrap();

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use protocol::{ResponseMode, ResponseType};
 
 use crate::{
-    auth::{LogoutStyle, Settings, TokenStorage, use_auth},
+    auth::{LogoutStyle, TokenStorage, use_auth},
     components::ClientOnly,
 };
 
@@ -11,26 +11,6 @@ use crate::{
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let auth = use_auth();
-    let set_storage = move |storage: TokenStorage| {
-        let mut settings = auth.settings.get_untracked();
-        settings.token_storage = storage;
-        auth.set_settings(settings);
-    };
-    let set_response_type = move |response_type: ResponseType| {
-        let mut settings = auth.settings.get_untracked();
-        settings.response_type = response_type;
-        auth.set_settings(settings);
-    };
-    let update = move |change: fn(&mut Settings)| {
-        let mut settings = auth.settings.get_untracked();
-        change(&mut settings);
-        auth.set_settings(settings);
-    };
-    let update_number = move |change: fn(&mut Settings, u64), value: u64| {
-        let mut settings = auth.settings.get_untracked();
-        change(&mut settings, value);
-        auth.set_settings(settings);
-    };
     view! {
         <section>
             <h1>"Settings"</h1>
@@ -47,7 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 type="radio"
                                 name="token-storage"
                                 prop:checked=move || auth.settings.with(|s| s.token_storage == storage)
-                                on:change=move |_| set_storage(storage)
+                                on:change=move |_| auth.update_settings(|s| s.token_storage = storage)
                             />
                             <span><strong>{storage.label()}</strong>" — "{storage.trade_off()}</span>
                         </label>
@@ -61,7 +41,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 type="radio"
                                 name="response-type"
                                 prop:checked=move || auth.settings.with(|s| s.response_type == rt)
-                                on:change=move |_| set_response_type(rt)
+                                on:change=move |_| auth.update_settings(|s| s.response_type = rt)
                             />
                             <span><code>{rt.as_str()}</code>{match rt {
                                 ResponseType::Token => " — an access token only (plain OAuth 2.0, no identity)",
@@ -75,13 +55,13 @@ pub fn SettingsPage() -> impl IntoView {
                     <label class="choice">
                         <input type="radio" name="silent-mode"
                             prop:checked=move || auth.settings.with(|s| s.silent_response_mode == ResponseMode::Fragment)
-                            on:change=move |_| update(|s| s.silent_response_mode = ResponseMode::Fragment)/>
+                            on:change=move |_| auth.update_settings(|s| s.silent_response_mode = ResponseMode::Fragment)/>
                         <span><code>"fragment"</code>" — the provider redirects the iframe to this app's tiny silent-callback page, which posts the fragment to this window"</span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="silent-mode"
                             prop:checked=move || auth.settings.with(|s| s.silent_response_mode == ResponseMode::WebMessage)
-                            on:change=move |_| update(|s| s.silent_response_mode = ResponseMode::WebMessage)/>
+                            on:change=move |_| auth.update_settings(|s| s.silent_response_mode = ResponseMode::WebMessage)/>
                         <span><code>"web_message"</code>" — the provider's own page posts the response (Auth0's checkSession)"</span>
                     </label>
                 </fieldset>
@@ -94,7 +74,7 @@ pub fn SettingsPage() -> impl IntoView {
                         min=0
                         max=600
                         get=move || auth.settings.with(|s| s.clock_skew_secs)
-                        set=move |v| update_number(|s, v| s.clock_skew_secs = v, v)
+                        set=move |v| auth.update_settings(|s| s.clock_skew_secs = v)
                     />
                     <NumberSetting
                         id="silent-timeout"
@@ -103,7 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
                         min=1
                         max=120
                         get=move || auth.settings.with(|s| s.silent_timeout_secs)
-                        set=move |v| update_number(|s, v| s.silent_timeout_secs = v, v)
+                        set=move |v| auth.update_settings(|s| s.silent_timeout_secs = v)
                     />
                     <NumberSetting
                         id="renew-before"
@@ -112,7 +92,7 @@ pub fn SettingsPage() -> impl IntoView {
                         min=0
                         max=3600
                         get=move || auth.settings.with(|s| s.renew_before_secs)
-                        set=move |v| update_number(|s, v| s.renew_before_secs = v, v)
+                        set=move |v| auth.update_settings(|s| s.renew_before_secs = v)
                     />
                 </fieldset>
                 <fieldset>
@@ -120,13 +100,13 @@ pub fn SettingsPage() -> impl IntoView {
                     <label class="choice">
                         <input type="radio" name="logout-style"
                             prop:checked=move || auth.settings.with(|s| s.logout_style == LogoutStyle::EndSession)
-                            on:change=move |_| update(|s| s.logout_style = LogoutStyle::EndSession)/>
+                            on:change=move |_| auth.update_settings(|s| s.logout_style = LogoutStyle::EndSession)/>
                         <span>"OpenID Connect "<code>"end_session_endpoint"</code>" (from discovery)"</span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="logout-style"
                             prop:checked=move || auth.settings.with(|s| s.logout_style == LogoutStyle::Auth0)
-                            on:change=move |_| update(|s| s.logout_style = LogoutStyle::Auth0)/>
+                            on:change=move |_| auth.update_settings(|s| s.logout_style = LogoutStyle::Auth0)/>
                         <span>"Auth0 "<code>"/v2/logout"</code></span>
                     </label>
                 </fieldset>

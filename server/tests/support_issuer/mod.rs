@@ -211,6 +211,17 @@ pub fn hidden(html: &str, name: &str) -> String {
     html[start..end].to_owned()
 }
 
+/// The login form of the page `html`, filled in with `username` and
+/// `password`.
+pub fn login_form(html: &str, username: &str, password: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("request", hidden(html, "request")),
+        ("csrf", hidden(html, "csrf")),
+        ("username", username.to_owned()),
+        ("password", password.to_owned()),
+    ]
+}
+
 impl TestIssuer {
     /// An absolute URL on the issuer.
     pub fn url(&self, path: &str) -> String {
@@ -266,16 +277,8 @@ impl TestIssuer {
         let page = self.get(login_url).await;
         assert_eq!(page.status(), StatusCode::OK, "the login page is shown");
         let html = page.text().await.unwrap();
-        self.post_form(
-            "/login",
-            &[
-                ("request", hidden(&html, "request")),
-                ("csrf", hidden(&html, "csrf")),
-                ("username", username.to_owned()),
-                ("password", password.to_owned()),
-            ],
-        )
-        .await
+        self.post_form("/login", &login_form(&html, username, password))
+            .await
     }
 
     /// On the consent page `consent_url`, answers `decision`.
