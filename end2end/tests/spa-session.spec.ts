@@ -116,6 +116,18 @@ test("a forged postMessage from another origin or window is ignored during a ren
   await expect(page.getByTestId("user-name")).toBeVisible();
 });
 
+// What the API answers a token it refuses (RFC 6750 §3), readable by the SPA.
+const INVALID_TOKEN = {
+  status: 401,
+  headers: {
+    "www-authenticate": 'Bearer realm="api", error="invalid_token"',
+    "access-control-allow-origin": SPA,
+    "access-control-expose-headers": "WWW-Authenticate",
+  },
+  contentType: "application/json",
+  body: '{"error":"invalid_token"}',
+};
+
 test("an API 401 invalid_token triggers one silent renewal and one retry that succeeds", async ({ page }) => {
   await firstLogin(page);
   await openPage(page, "API");
@@ -123,16 +135,7 @@ test("an API 401 invalid_token triggers one silent renewal and one retry that su
   await page.route(`${API}/api/private`, async (route) => {
     if (refused === 0) {
       refused += 1;
-      await route.fulfill({
-        status: 401,
-        headers: {
-          "www-authenticate": 'Bearer realm="api", error="invalid_token"',
-          "access-control-allow-origin": SPA,
-          "access-control-expose-headers": "WWW-Authenticate",
-        },
-        contentType: "application/json",
-        body: '{"error":"invalid_token"}',
-      });
+      await route.fulfill(INVALID_TOKEN);
     } else {
       await route.continue();
     }
@@ -150,16 +153,7 @@ test("a second 401 after the renewal asks the user to log in again", async ({ pa
   let refused = 0;
   await page.route(`${API}/api/private`, async (route) => {
     refused += 1;
-    await route.fulfill({
-      status: 401,
-      headers: {
-        "www-authenticate": 'Bearer realm="api", error="invalid_token"',
-        "access-control-allow-origin": SPA,
-        "access-control-expose-headers": "WWW-Authenticate",
-      },
-      contentType: "application/json",
-      body: '{"error":"invalid_token"}',
-    });
+    await route.fulfill(INVALID_TOKEN);
   });
   await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
   await expect(page.getByTestId("api-session-ended")).toContainText("log in again");
