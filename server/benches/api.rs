@@ -6,7 +6,9 @@
 //! server`). Starts a test issuer and the API in-process on 127.0.0.1:0,
 //! mints a valid access token, and points `wrk` at each route in turn. A
 //! third run against an API with the verified-token cache switched off shows
-//! what a plain RS256 verification per request costs. `BENCH_SECS` sets the
+//! what a plain RS256 verification per request costs. Besides each rate it
+//! prints the CPU time the server spent per request, which does not depend
+//! on how the kernel shares the two cores with `wrk`. `BENCH_SECS` sets the
 //! length of each run (default 5).
 
 #[path = "../tests/support_api/harness.rs"]
@@ -61,41 +63,102 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
 
     println!("api bench: {}, release build", wrk::describe(secs));
     // Interleaved rounds, medians: the load generator shares the two cores,
-    // and a drift in the machine's speed must not favour one route.
-    let (mut public, mut public_with_header, mut private) = (vec![], vec![], vec![]);
-    for _ in 0..ROUNDS {
-        public.push(get(&format!("{cached}/api/public"), None, secs).await?);
-        private.push(get(&format!("{cached}/api/private"), Some(&bearer), secs).await?);
-        public_with_header.push(get(&format!("{cached}/api/public"), Some(&bearer), secs).await?);
+    // and a drift in the machine's speed must not favour one route. Each
+    // round starts with a different route (a rotation), so whatever favours
+    // the first or last run of a round falls on each route alike.
+    let runs = [
+        ("/api/public", format!("{cached}/api/public"), None),
+        (
+            "/api/public, same Authorization header",
+            format!("{cached}/api/public"),
+            Some(bearer.as_str()),
+        ),
+        (
+            "/api/private (verified-token cache)",
+            format!("{cached}/api/private"),
+            Some(bearer.as_str()),
+        ),
+    ];
+    let mut samples: [Vec<Sample>; 3] = Default::default();
+    for round in 0..ROUNDS {
+        for i in (0..runs.len()).map(|i| (i + round) % runs.len()) {
+            let (_, url, header) = &runs[i];
+            samples[i].push(get(url, *header, secs).await?);
+        }
     }
     let uncached_private = get(&format!("{uncached}/api/private"), Some(&bearer), secs).await?;
-    let (public, public_with_header, private) = (
-        median(&mut public),
-        median(&mut public_with_header),
-        median(&mut private),
-    );
-    println!("  medians of {ROUNDS} interleaved runs:");
-    println!("  /api/public                              {public:>10.0} req/s");
-    println!("  /api/public, same Authorization header   {public_with_header:>10.0} req/s");
-    println!("  /api/private (verified-token cache)      {private:>10.0} req/s");
-    println!("  /api/private (RS256 every request)       {uncached_private:>10.0} req/s");
+
+    let [public, public_with_header, private] = samples.each_ref().map(|s| Sample::median(s));
+    println!("  medians of {ROUNDS} rounds, each route first in turn:");
+    println!("  {:<40} {:>10} {:>16}", "", "req/s", "server CPU/req");
+    let rows = runs
+        .iter()
+        .map(|(name, ..)| *name)
+        .zip([public, public_with_header, private]);
+    for (name, sample) in rows.chain([("/api/private (RS256 every request)", uncached_private)]) {
+        println!(
+            "  {name:<40} {:>10.0} {:>13.1} µs",
+            sample.rate, sample.cpu_micros
+        );
+    }
     println!(
-        "  ratio private/public: {:.2} (target >= 0.90); without the cache: {:.2}",
-        private / public,
-        uncached_private / public
+        "  ratio private/public, throughput: {:.2} (target >= 0.90); without the cache: {:.2}",
+        private.rate / public.rate,
+        uncached_private.rate / public.rate
+    );
+    // The server's CPU time per request does not depend on how the kernel
+    // shares two cores between it and `wrk`: it is the steadier figure.
+    println!(
+        "  ratio private/public, server CPU per request: {:.2}; without the cache: {:.2}",
+        public.cpu_micros / private.cpu_micros,
+        public.cpu_micros / uncached_private.cpu_micros
     );
     println!(
-        "  ratio private/public when both carry the token: {:.2} (what checking it costs)",
-        private / public_with_header
+        "  ratio private/public when both carry the token: throughput {:.2}, CPU {:.2} (what checking it costs)",
+        private.rate / public_with_header.rate,
+        public_with_header.cpu_micros / private.cpu_micros
     );
     Ok(())
 }
 
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 6;
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+/// One `wrk` run: its rate, and the CPU time this process (the API and the
+/// idle test issuer) spent per request.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sample {
+    rate: f64,
+    cpu_micros: f64,
+}
+
+impl Sample {
+    /// The median rate and the median CPU per request (each on its own).
+    fn median(samples: &[Self]) -> Self {
+        let median = |mut values: Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+        };
+        Self {
+            rate: median(samples.iter().map(|s| s.rate).collect()),
+            cpu_micros: median(samples.iter().map(|s| s.cpu_micros).collect()),
+        }
+    }
+}
+
+/// CPU time (user + system) this process has used, in seconds, from
+/// `/proc/self/stat` (fields 14 and 15, in USER_HZ = 100 ticks per second).
+fn cpu_secs() -> Result<f64, Box<dyn Error>> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // The command name (field 2) is in parentheses and may hold spaces.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let mut fields = after_name.split_whitespace().skip(11);
+    let mut tick = || -> Result<f64, Box<dyn Error>> {
+        Ok(fields
+            .next()
+            .ok_or("short /proc/self/stat")?
+            .parse::<f64>()?)
+    };
+    Ok((tick()? + tick()?) / 100.0)
 }
 
 /// Serves the API on 127.0.0.1:0 and returns its base URL.
@@ -111,17 +174,22 @@ async fn serve(config: &ApiConfig) -> Result<String, Box<dyn Error>> {
     Ok(format!("http://{addr}"))
 }
 
-/// `GET url` (with `header`) under `wrk`; returns its Requests/sec, refused
-/// when any answer was not a 2xx.
-async fn get(url: &str, header: Option<&str>, secs: u64) -> Result<f64, Box<dyn Error>> {
+/// `GET url` (with `header`) under `wrk`; refused when any answer was not
+/// a 2xx.
+async fn get(url: &str, header: Option<&str>, secs: u64) -> Result<Sample, Box<dyn Error>> {
     let mut args = Vec::new();
     if let Some(header) = header {
         args.extend(["-H".to_owned(), header.to_owned()]);
     }
     args.push(url.to_owned());
+    let before = cpu_secs()?;
     let stdout = wrk::run(args, secs).await?;
+    let cpu = cpu_secs()? - before;
     if stdout.contains("Non-2xx") {
         return Err(format!("wrk saw errors from {url}:\n{stdout}").into());
     }
-    wrk::requests_per_sec(&stdout)
+    Ok(Sample {
+        rate: wrk::requests_per_sec(&stdout)?,
+        cpu_micros: cpu * 1e6 / wrk::requests(&stdout)? as f64,
+    })
 }

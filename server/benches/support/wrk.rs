@@ -64,3 +64,13 @@ pub fn requests_per_sec(stdout: &str) -> Result<f64, Box<dyn Error>> {
         .and_then(|rate| rate.trim().parse().ok())
         .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{stdout}").into())
 }
+
+/// How many requests `wrk` completed (`N requests in …`).
+#[allow(dead_code)] // Used by one of the two benches.
+pub fn requests(stdout: &str) -> Result<u64, Box<dyn Error>> {
+    stdout
+        .lines()
+        .find_map(|line| line.trim().split_once(" requests in "))
+        .and_then(|(count, _)| count.parse().ok())
+        .ok_or_else(|| format!("no request count in wrk's output:\n{stdout}").into())
+}
