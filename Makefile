@@ -114,9 +114,18 @@ wrk:
 
 # Each bench in server/benches/ prints what it measures and against what bound;
 # then the release build is timed in the browser and its size is printed.
+# The SPA's size is also set beside a bare Leptos app's ($(BARE)), built with
+# the same profile, flags and crate versions, and measured the same way.
+BARE := $(E2E)/bench/bare-leptos
+WASM_RELEASE := wasm32-unknown-unknown/wasm-release
 bench: tools browser wrk
 	cargo bench -p server
 	cargo leptos build --release
 	@for f in target/site/pkg/implicit.wasm target/site/pkg/implicit.js; do \
 	  echo "$$f: $$(wc -c < $$f) bytes, $$(gzip -9 -c $$f | wc -c) gzip -9"; done
+	cp Cargo.lock $(BARE)/Cargo.lock
+	cargo build --manifest-path $(BARE)/Cargo.toml --lib --target wasm32-unknown-unknown \
+	  --profile wasm-release --target-dir target/bare-leptos
+	$(E2E)/bench/wasm-size.sh bare-leptos=target/bare-leptos/$(WASM_RELEASE)/bare_leptos.wasm \
+	  this-spa=target/$(WASM_RELEASE)/frontend.wasm
 	node $(E2E)/bench/spa.js
