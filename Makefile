@@ -118,6 +118,7 @@ wrk:
 # the same profile, flags and crate versions, and measured the same way.
 BARE := $(E2E)/bench/bare-leptos
 WASM_RELEASE := wasm32-unknown-unknown/wasm-release
+# cargo-leptos builds the wasm under target/front.
 bench: tools browser wrk
 	cargo bench -p server
 	cargo leptos build --release
@@ -127,5 +128,5 @@ bench: tools browser wrk
 	cargo build --manifest-path $(BARE)/Cargo.toml --lib --target wasm32-unknown-unknown \
 	  --profile wasm-release --target-dir target/bare-leptos
 	$(E2E)/bench/wasm-size.sh bare-leptos=target/bare-leptos/$(WASM_RELEASE)/bare_leptos.wasm \
-	  this-spa=target/$(WASM_RELEASE)/frontend.wasm
+	  this-spa=target/front/$(WASM_RELEASE)/frontend.wasm
 	node $(E2E)/bench/spa.js
