@@ -156,6 +156,28 @@ fn browser_id(jar: &CookieJar, secure: bool) -> Option<&str> {
 /// sign the victim in as the attacker (login CSRF). The binding is as strong
 /// as the cookie's integrity: on http (this demo) any local origin could
 /// set it; on https its `__Host-` name keeps other origins out.
+/// The authorization request that a form posted by the login or consent
+/// page continues: still pending, started in this browser, and the form
+/// carries that request's CSRF token.
+fn continued_request<'f>(
+    state: &AppState,
+    jar: &CookieJar,
+    form: &'f Params,
+) -> Result<(&'f str, Pending), PageError> {
+    let field = |name| form.single(name).ok().flatten();
+    let id = field("request").ok_or(PageError::Incomplete("request"))?;
+    let csrf = field("csrf").ok_or(PageError::Incomplete("csrf"))?;
+    let pending = state
+        .store
+        .pending(id, state.now())
+        .ok_or(PageError::Expired)?;
+    same_browser(state, jar, &pending)?;
+    if !same_secret(csrf, &pending.csrf) {
+        return Err(PageError::Forged);
+    }
+    Ok((id, pending))
+}
+
 fn same_browser(state: &AppState, jar: &CookieJar, pending: &Pending) -> Result<(), PageError> {
     match browser_id(jar, state.secure_cookies) {
         Some(id) if !pending.browser.is_empty() && same_secret(id, &pending.browser) => Ok(()),
@@ -438,16 +460,7 @@ pub async fn login_post(
     require_form(&headers)?;
     let form = Params::parse(&body)?;
     let field = |name| form.single(name).ok().flatten();
-    let id = field("request").ok_or(PageError::Incomplete("request"))?;
-    let csrf = field("csrf").ok_or(PageError::Incomplete("csrf"))?;
-    let pending = state
-        .store
-        .pending(id, state.now())
-        .ok_or(PageError::Expired)?;
-    same_browser(&state, &jar, &pending)?;
-    if !same_secret(csrf, &pending.csrf) {
-        return Err(PageError::Forged);
-    }
+    let (id, pending) = continued_request(&state, &jar, &form)?;
     let client = state
         .tenant
         .client(pending.request.client_id.as_str())
@@ -549,18 +562,12 @@ pub async fn consent_post(
 ) -> Result<Response, PageError> {
     require_form(&headers)?;
     let form = Params::parse(&body)?;
-    let field = |name| form.single(name).ok().flatten();
-    let id = field("request").ok_or(PageError::Incomplete("request"))?;
-    let csrf = field("csrf").ok_or(PageError::Incomplete("csrf"))?;
-    let decision = field("decision").ok_or(PageError::Incomplete("decision"))?;
-    let mut pending = state
-        .store
-        .pending(id, state.now())
-        .ok_or(PageError::Expired)?;
-    same_browser(&state, &jar, &pending)?;
-    if !same_secret(csrf, &pending.csrf) {
-        return Err(PageError::Forged);
-    }
+    let decision = form
+        .single("decision")
+        .ok()
+        .flatten()
+        .ok_or(PageError::Incomplete("decision"))?;
+    let (id, mut pending) = continued_request(&state, &jar, &form)?;
     let (client, user) = consent_parties(&state, &pending, &jar)?;
     let request = &pending.request;
     Ok(match decision {
