@@ -116,6 +116,34 @@ test("a forged postMessage from another origin or window is ignored during a ren
   await expect(page.getByTestId("user-name")).toBeVisible();
 });
 
+test("web_message: the provider's own page answers a renewal, also when discovery writes its host in capitals", async ({
+  page,
+}) => {
+  // A browser serialises MessageEvent.origin in lower case: the client must
+  // compare with the endpoint's origin as the browser parses it, not as
+  // the discovery document happens to spell it.
+  await page.route(`${ISSUER}/.well-known/openid-configuration`, async (route) => {
+    const response = await route.fetch();
+    const metadata = await response.json();
+    metadata.authorization_endpoint = metadata.authorization_endpoint.replace("//localhost", "//LOCALHOST");
+    await route.fulfill({ response, json: metadata });
+  });
+  await firstLogin(page);
+  await openPage(page, "Settings");
+  await page.getByRole("radio", { name: /web_message/ }).check();
+  const modes: (string | null)[] = [];
+  page.on("request", (r) => {
+    if (isSilentAuthorize(r.url())) modes.push(new URL(r.url()).searchParams.get("response_mode"));
+  });
+
+  await openPage(page, "Session");
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 10_000 }).toBe(1);
+  expect(modes).toEqual(["web_message"]);
+  await expect(page.locator("iframe[data-silent-auth]")).toHaveCount(0);
+  await expect(page.getByTestId("user-name")).toBeVisible();
+});
+
 // What the API answers a token it refuses (RFC 6750 §3), readable by the SPA.
 const INVALID_TOKEN = {
   status: 401,

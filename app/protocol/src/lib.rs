@@ -45,7 +45,7 @@ pub use return_path::safe_return_path;
 pub use scope::{Scope, ScopeError, ScopeSet};
 pub use silent::{
     MessageSource, SILENT_CALLBACK_MESSAGE, WEB_MESSAGE_TYPE, accept_message, delay_until,
-    origin_of, renewal_deadline,
+    renewal_deadline,
 };
 pub use transaction::Transaction;
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

@@ -87,16 +87,6 @@ pub fn accept_message(
     }
 }
 
-/// The origin (`scheme://host[:port]`) of an absolute URL, to compare with
-/// `event.origin`.
-pub fn origin_of(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")? + 3;
-    let end = url[scheme_end..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| i + scheme_end);
-    (end > scheme_end).then(|| &url[..end])
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -215,19 +205,5 @@ mod tests {
             accept_message(ResponseMode::WebMessage, ours(ISSUER), SPA, ISSUER, &nested),
             None
         );
-    }
-
-    #[test]
-    fn the_origin_of_a_url_is_its_scheme_host_and_port() {
-        assert_eq!(
-            origin_of("http://localhost:9000/authorize?x=1"),
-            Some("http://localhost:9000")
-        );
-        assert_eq!(
-            origin_of("https://idp.example"),
-            Some("https://idp.example")
-        );
-        assert_eq!(origin_of("/relative"), None);
-        assert_eq!(origin_of("https:///x"), None);
     }
 }

@@ -8,6 +8,16 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, RequestInit, Response, SubtleCrypto};
 
+/// The origin of an absolute URL as the browser serialises it, which is what
+/// `MessageEvent.origin` holds (HTML §7.1.1): lower-case scheme and host, no
+/// default port, no userinfo. Comparing with the URL's text as written
+/// would miss `https://IdP.example:443/authorize`. `None` for a relative or
+/// unparsable URL, or an opaque origin (`"null"`).
+pub fn origin_of(url: &str) -> Option<String> {
+    let origin = web_sys::Url::new(url).ok()?.origin();
+    (origin != "null").then_some(origin)
+}
+
 /// A failure in a browser API, as text for the event log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowserError(pub String);

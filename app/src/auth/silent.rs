@@ -8,7 +8,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use protocol::{
     AuthorizationRequest, ClientId, ErrorCode, MessageSource, Nonce, Prompt, RedirectUri,
-    ResponseMode, ScopeSet, State, Transaction, accept_message, origin_of, renewal_deadline,
+    ResponseMode, ScopeSet, State, Transaction, accept_message, renewal_deadline,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 
@@ -80,9 +80,8 @@ async fn silent_authenticate(
         .await
         .map_err(SilentError::Failed)?;
     let own_origin = origin();
-    let issuer_origin = origin_of(&discovery.authorization_endpoint)
-        .unwrap_or_default()
-        .to_owned();
+    // Without one, no message can match: the renewal then times out.
+    let issuer_origin = browser::origin_of(&discovery.authorization_endpoint).unwrap_or_default();
     let mode = settings.silent_response_mode;
 
     let random =
