@@ -150,12 +150,6 @@ fn browser_id(jar: &CookieJar, secure: bool) -> Option<&str> {
         })
 }
 
-/// The login and consent pages of a request answer only the browser that
-/// sent it: without this, an attacker could start a request, then make a
-/// victim's browser post the attacker's credentials to its login form and
-/// sign the victim in as the attacker (login CSRF). The binding is as strong
-/// as the cookie's integrity: on http (this demo) any local origin could
-/// set it; on https its `__Host-` name keeps other origins out.
 /// The authorization request that a form posted by the login or consent
 /// page continues: still pending, started in this browser, and the form
 /// carries that request's CSRF token.
@@ -178,6 +172,12 @@ fn continued_request<'f>(
     Ok((id, pending))
 }
 
+/// The login and consent pages of a request answer only the browser that
+/// sent it: without this, an attacker could start a request, then make a
+/// victim's browser post the attacker's credentials to its login form and
+/// sign the victim in as the attacker (login CSRF). The binding is as strong
+/// as the cookie's integrity: on http (this demo) any local origin could
+/// set it; on https its `__Host-` name keeps other origins out.
 fn same_browser(state: &AppState, jar: &CookieJar, pending: &Pending) -> Result<(), PageError> {
     match browser_id(jar, state.secure_cookies) {
         Some(id) if !pending.browser.is_empty() && same_secret(id, &pending.browser) => Ok(()),
