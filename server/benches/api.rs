@@ -122,11 +122,8 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
     // The same two requests through the router alone (`tower::ServiceExt`),
     // with no socket, kernel or `wrk` in the way: the cost of the check itself.
     let router = server::api::router(&config).await?;
-    let in_process = |path: &'static str| in_process(&router, path, &token);
-    let (public_alone, private_alone) = (
-        in_process("/api/public").await?,
-        in_process("/api/private").await?,
-    );
+    let public_alone = in_process(&router, "/api/public", &token).await?;
+    let private_alone = in_process(&router, "/api/private", &token).await?;
     println!(
         "  in process, no network (median of {IN_PROCESS_ROUNDS} × {IN_PROCESS_REQUESTS}): /api/public with the header {public_alone:.2} µs, /api/private {private_alone:.2} µs; ratio {:.2}",
         public_alone / private_alone
@@ -157,8 +154,7 @@ async fn in_process(router: &axum::Router, path: &str, token: &str) -> Result<f6
         }
         rounds.push(start.elapsed().as_secs_f64() * 1e6 / f64::from(IN_PROCESS_REQUESTS));
     }
-    rounds.sort_by(f64::total_cmp);
-    Ok(rounds[rounds.len() / 2])
+    Ok(median(rounds))
 }
 
 const ROUNDS: usize = 6;
@@ -174,15 +170,17 @@ struct Sample {
 impl Sample {
     /// The median rate and the median CPU per request (each on its own).
     fn median(samples: &[Self]) -> Self {
-        let median = |mut values: Vec<f64>| {
-            values.sort_by(f64::total_cmp);
-            values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
-        };
         Self {
             rate: median(samples.iter().map(|s| s.rate).collect()),
             cpu_micros: median(samples.iter().map(|s| s.cpu_micros).collect()),
         }
     }
+}
+
+/// The middle value (the upper one of an even count); NaN when empty.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// CPU time (user + system) this process has used, in seconds, from
