@@ -588,13 +588,15 @@ impl BearerAuth {
         }
         let now = inner.clock.now();
         let digest = TokenDigest::of(token);
-        if let Some(hit) = inner.verified.get(&digest) {
-            if self.still_valid(&hit, now) {
-                return Ok(hit.claims);
-            }
+        match inner
+            .verified
+            .get(&digest, |hit| self.still_valid(hit, now))
+        {
+            Cached::Valid(claims) => return Ok(claims),
             // Expired, or its key was rotated out: verify from scratch, which
             // gives the precise reason in the log.
-            inner.verified.remove(&digest);
+            Cached::Stale => inner.verified.remove(&digest),
+            Cached::Absent => {}
         }
         match self.verify_uncached(token, now).await {
             Ok(verified) => {
@@ -622,11 +624,7 @@ impl BearerAuth {
 
     fn still_valid(&self, hit: &Verified, now: u64) -> bool {
         check_time(&hit.claims, now, self.0.leeway_secs).is_ok()
-            && self
-                .0
-                .keys
-                .current_key(&hit.key.kid, now)
-                .is_some_and(|current| Arc::ptr_eq(&current, &hit.key))
+            && self.0.keys.is_current(&hit.key, now)
     }
 
     async fn verify_uncached(&self, token: &str, now: u64) -> Result<Verified, Failure> {
@@ -873,6 +871,15 @@ struct Verified {
     key: Arc<VerifyingKey>,
 }
 
+/// What the verified-token cache holds for a digest.
+enum Cached {
+    /// Verified before and still valid now: its claims.
+    Valid(Arc<Claims>),
+    /// Verified before, but expired or its key is gone.
+    Stale,
+    Absent,
+}
+
 /// The bounded cache of verified tokens (see the module docs for why it is safe).
 struct VerifiedTokens {
     capacity: usize,
@@ -887,15 +894,23 @@ impl VerifiedTokens {
         }
     }
 
-    fn get(&self, digest: &TokenDigest) -> Option<Verified> {
+    /// The cached entry's claims if `valid` still accepts it. Checked under
+    /// the read lock, so a hit writes one reference count and nothing else
+    /// that other requests share.
+    fn get(&self, digest: &TokenDigest, valid: impl FnOnce(&Verified) -> bool) -> Cached {
         if self.capacity == 0 {
-            return None;
+            return Cached::Absent;
         }
-        self.entries
+        match self
+            .entries
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(digest)
-            .cloned()
+        {
+            Some(hit) if valid(hit) => Cached::Valid(Arc::clone(&hit.claims)),
+            Some(_) => Cached::Stale,
+            None => Cached::Absent,
+        }
     }
 
     fn remove(&self, digest: &TokenDigest) {
@@ -1186,18 +1201,27 @@ mod tests {
         // At t=200, a has expired: it goes, b stays.
         cache.insert(c, verified(300), 200, 0);
         assert_eq!(cache.len(), 2);
-        assert!(cache.get(&a).is_none() && cache.get(&b).is_some());
+        assert!(!holds(&cache, &a) && holds(&cache, &b));
         // Nothing expired: the soonest to expire (c) goes.
         cache.insert(d, verified(900), 200, 0);
         assert_eq!(cache.len(), 2);
-        assert!(cache.get(&c).is_none() && cache.get(&d).is_some());
+        assert!(!holds(&cache, &c) && holds(&cache, &d));
+        // An entry the caller no longer accepts is reported, not returned.
+        assert!(matches!(cache.get(&d, |_| false), Cached::Stale));
+    }
+
+    fn holds(cache: &VerifiedTokens, digest: &TokenDigest) -> bool {
+        matches!(cache.get(digest, |_| true), Cached::Valid(_))
     }
 
     #[test]
     fn a_cache_of_size_zero_remembers_nothing() {
         let cache = VerifiedTokens::new(0);
         cache.insert(TokenDigest::of("a"), verified(100), 0, 0);
-        assert!(cache.get(&TokenDigest::of("a")).is_none());
+        assert!(matches!(
+            cache.get(&TokenDigest::of("a"), |_| true),
+            Cached::Absent
+        ));
     }
 
     #[test]

@@ -115,9 +115,9 @@ struct KeySet {
 }
 
 impl KeySet {
-    fn fresh_key(&self, kid: &str, now: u64) -> Option<Arc<VerifyingKey>> {
+    fn fresh_key(&self, kid: &str, now: u64) -> Option<&Arc<VerifyingKey>> {
         if now < self.fresh_until {
-            self.keys.get(kid).cloned()
+            self.keys.get(kid)
         } else {
             None
         }
@@ -216,7 +216,19 @@ impl KeyStore {
     /// The key named `kid` if the cached key set is fresh and has it; never
     /// fetches. Cheap enough for every request.
     pub fn current_key(&self, kid: &str, now: u64) -> Option<Arc<VerifyingKey>> {
-        self.snapshot()?.fresh_key(kid, now)
+        self.snapshot()?.fresh_key(kid, now).cloned()
+    }
+
+    /// Whether `key` is still in the fresh key set: the same key, not only
+    /// the same `kid`. Checked under the read lock without taking a
+    /// reference count, so concurrent requests write no shared memory here.
+    pub fn is_current(&self, key: &Arc<VerifyingKey>, now: u64) -> bool {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_deref()
+            .and_then(|set| set.fresh_key(&key.kid, now))
+            .is_some_and(|current| Arc::ptr_eq(current, key))
     }
 
     /// The key named `kid`, fetching the key set when the cached one is
@@ -230,7 +242,7 @@ impl KeyStore {
         // While this task waited, another may have fetched a set with this kid.
         let snapshot = self.snapshot();
         if let Some(key) = snapshot.as_ref().and_then(|s| s.fresh_key(kid, now)) {
-            return Ok(key);
+            return Ok(Arc::clone(key));
         }
         let have_fresh_keys = snapshot.as_ref().is_some_and(|s| now < s.fresh_until);
         let refused = if have_fresh_keys {
