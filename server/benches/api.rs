@@ -101,10 +101,28 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
             sample.rate, sample.cpu_micros
         );
     }
+    // Each round's own ratio pairs two runs a few seconds apart, so a drift
+    // in the machine's speed between rounds cancels out.
+    let mut paired: Vec<f64> = samples[2]
+        .iter()
+        .zip(&samples[0])
+        .map(|(private, public)| private.rate / public.rate)
+        .collect();
+    paired.sort_by(f64::total_cmp);
     println!(
         "  ratio private/public, throughput: {:.2} (target >= 0.90); without the cache: {:.2}",
         private.rate / public.rate,
         uncached_private.rate / public.rate
+    );
+    println!(
+        "  ratio private/public, throughput, round by round: median {:.2}, {} of {ROUNDS} rounds >= 0.90 (each: {})",
+        median(paired.clone()),
+        paired.iter().filter(|&&r| r >= 0.9).count(),
+        paired
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     // The server's CPU time per request does not depend on how the kernel
     // shares two cores between it and `wrk`: it is the steadier figure.
