@@ -181,6 +181,26 @@ test("the callback page uses this tab's copy of the provider's metadata and keys
   await expect(page.getByTestId("event-log")).toContainText("id_token: signature valid passed");
 });
 
+test("a new tab whose browser cache holds the keys from before a rotation reads them again past the cache", async ({
+  context,
+  page,
+  request,
+}) => {
+  // The JWKS is served with max-age=300, so the browser keeps this copy.
+  await firstLogin(page);
+  // The new signing key was not published when that copy was read.
+  await rotateKeys(request);
+  await rotateKeys(request);
+  // A new tab has no copy of its own: its first read of the keys may come
+  // from the HTTP cache, and must not be the last word on an unknown kid.
+  const tab = await context.newPage();
+  await tab.goto(SPA);
+  await waitForApp(tab);
+  await expect(tab.getByTestId("user-name")).toBeVisible();
+  await expect(tab.getByTestId("event-log")).toContainText("id_token: signature valid passed");
+  await expect(tab.getByTestId("event-log")).not.toContainText("no RSA signing key");
+});
+
 test("a long event log shows its newest 40 events, and all of them on request", async ({ page }) => {
   await firstLogin(page);
   await openPage(page, "Session");

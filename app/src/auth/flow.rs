@@ -148,10 +148,18 @@ async fn signing_key(discovery: &ProviderMetadata, kid: Option<&str>) -> Result<
         return Ok(key);
     }
     // Known keys without this `kid`: past the HTTP cache too.
-    let fetched = provider::fetch_keys(&discovery.jwks_uri, has_keys)
+    let mut fetched = provider::fetch_keys(&discovery.jwks_uri, has_keys)
         .await
         .map_err(|e| e.to_string())?;
-    let found = provider::find_key(&fetched.value, kid).cloned();
+    let mut found = provider::find_key(&fetched.value, kid).cloned();
+    if found.is_none() && !has_keys {
+        // That copy may have come from the browser's HTTP cache, older than
+        // a key rotation: one more, past the cache, before refusing.
+        fetched = provider::fetch_keys(&discovery.jwks_uri, true)
+            .await
+            .map_err(|e| e.to_string())?;
+        found = provider::find_key(&fetched.value, kid).cloned();
+    }
     if let Some(mut known) = PROVIDER.with_borrow(Clone::clone) {
         known.keys = fetched.value;
         known.keys_until_ms = reuse_until(browser::now_ms(), fetched.lifetime_secs);
