@@ -232,6 +232,42 @@ test("Auth0-style logout (/v2/logout) ends the provider session too", async ({ p
   await expect(page.getByTestId("signed-out")).toBeVisible();
 });
 
+test("a provider without end_session_endpoint: logout signs out of the app only, says so, and goes nowhere", async ({
+  page,
+}) => {
+  await page.route(`${ISSUER}/.well-known/openid-configuration`, async (route) => {
+    const response = await route.fetch();
+    const metadata = await response.json();
+    delete metadata.end_session_endpoint;
+    await route.fulfill({ response, json: metadata });
+  });
+  await firstLogin(page);
+  const toIssuer: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(ISSUER) && !r.url().includes("/.well-known/") && !isSilentAuthorize(r.url())) {
+      toIssuer.push(r.url());
+    }
+  });
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "no end_session_endpoint" })).toBeVisible();
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  expect(page.url()).toBe(`${SPA}/`);
+  // No guessed logout URL (such as Auth0's /v2/logout) at another provider.
+  expect(toIssuer).toEqual([]);
+});
+
+test("without Web Locks (an insecure context, an older browser) renewal still works", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
+  });
+  await firstLogin(page);
+  expect(await page.evaluate(() => navigator.locks)).toBeUndefined();
+  await openPage(page, "Session");
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 10_000 }).toBe(1);
+  await expect(page.getByTestId("user-name")).toBeVisible();
+});
+
 test("a renewal that answers for another user replaces the session: nothing is merged", async ({ context, request }) => {
   const first = await context.newPage();
   await firstLogin(first);

@@ -326,6 +326,11 @@ pub async fn with_lock_if_available<T>(
 
     let navigator: JsValue = window()?.navigator().into();
     let locks = Reflect::get(&navigator, &"locks".into())?;
+    // `navigator.locks` is missing outside secure contexts (plain http on a
+    // LAN address) and in older browsers.
+    if !locks.is_object() {
+        return Ok(Some(work.await));
+    }
     let request = Reflect::get(&locks, &"request".into())?;
     let Some(request) = request.dyn_ref::<js_sys::Function>() else {
         return Ok(Some(work.await));

@@ -529,6 +529,8 @@ pub fn end_local_session(auth: Auth) {
 /// Logs out everywhere: this tab, the other tabs, and the provider's session
 /// (OIDC RP-Initiated Logout's `end_session_endpoint`, or Auth0's
 /// `/v2/logout`), coming back to the home page, a registered logout URL.
+/// A provider without an `end_session_endpoint` (and not Auth0) keeps its
+/// session: the error says so.
 pub async fn logout(config: &SpaConfig, auth: Auth, log: EventLog) -> Result<(), String> {
     let id_token = auth
         .session
@@ -552,7 +554,18 @@ pub async fn logout(config: &SpaConfig, auth: Auth, log: EventLog) -> Result<(),
             }
             endpoint.to_owned()
         }
-        _ => {
+        (LogoutStyle::EndSession, None) => {
+            // Guessing another provider's logout URL would only lead to its
+            // error page; say what happened instead.
+            return Err(
+                "Signed out of this app only: the provider's discovery document has no \
+                end_session_endpoint, so your session at the provider is still active and \
+                the next silent authentication would sign you back in. (For Auth0, choose the \
+                Auth0 logout style in Settings.)"
+                    .to_owned(),
+            );
+        }
+        (LogoutStyle::Auth0, _) => {
             query.append_pair("client_id", &config.client_id);
             query.append_pair("returnTo", &return_to);
             format!("{}/v2/logout", config.issuer.trim_end_matches('/'))
