@@ -326,21 +326,7 @@ fn show(
             state.store.update_pending(&id, pending);
             id
         }
-        None => match state.store.insert_pending(pending.clone(), state.now()) {
-            Ok(id) => id,
-            Err(full) => {
-                tracing::warn!(%full, "refusing an interactive authorization request");
-                let target = pending.request.target();
-                let origins = state.web_origins_of(&target);
-                return deliver_error(
-                    &target,
-                    origins,
-                    &ErrorCode::TemporarilyUnavailable,
-                    "too many logins in progress; try again later",
-                    after_post,
-                );
-            }
-        },
+        None => state.store.insert_pending(pending, state.now()),
     };
     let response = redirect(&format!("{page}?request={id}"), after_post);
     match new_browser {

@@ -20,10 +20,12 @@ use super::{request::AuthorizeRequest, tenant::Lifetimes};
 
 /// How long a login or consent page stays usable.
 pub const PENDING_TTL_SECS: u64 = 10 * 60;
-/// Most pending requests kept; beyond, new interactive requests are refused
-/// with `temporarily_unavailable` rather than letting memory grow.
+/// Most pending requests kept. Beyond, the oldest one is dropped: refusing
+/// new requests instead would let anyone who sends this many cookieless
+/// `/authorize` requests block every real login for [`PENDING_TTL_SECS`].
 pub const MAX_PENDING: usize = 10_000;
-/// Most sessions kept.
+/// Most sessions kept. Beyond, the least recently used one ends, so that a
+/// script logging in over and over cannot grow memory without bound.
 pub const MAX_SESSIONS: usize = 100_000;
 
 /// A random identifier with 256 bits of entropy, base64url.
@@ -97,23 +99,35 @@ pub struct Pending {
     pub username: Option<String>,
 }
 
-/// Why a pending request could not be stored.
-#[derive(Debug, Clone, Copy, thiserror::Error)]
-#[error("too many authorization requests are waiting for a login")]
-pub struct Full;
-
-#[derive(Default)]
 struct Inner {
+    /// Bounds: [`MAX_SESSIONS`] and [`MAX_PENDING`] (smaller in tests).
+    max_sessions: usize,
+    max_pending: usize,
     sessions: HashMap<String, Session>,
     pending: HashMap<String, Pending>,
     consents: HashMap<ConsentKey, ScopeSet>,
 }
 
 /// The state, behind one lock held only for map operations.
-#[derive(Default)]
 pub struct Store(Mutex<Inner>);
 
+impl Default for Store {
+    fn default() -> Self {
+        Self::with_bounds(MAX_SESSIONS, MAX_PENDING)
+    }
+}
+
 impl Store {
+    fn with_bounds(max_sessions: usize, max_pending: usize) -> Self {
+        Self(Mutex::new(Inner {
+            max_sessions,
+            max_pending,
+            sessions: HashMap::new(),
+            pending: HashMap::new(),
+            consents: HashMap::new(),
+        }))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -124,8 +138,11 @@ impl Store {
     pub fn create_session(&self, username: &str, now: u64, lifetimes: &Lifetimes) -> String {
         let id = random_id();
         let mut inner = self.lock();
-        if inner.sessions.len() >= MAX_SESSIONS {
+        if inner.sessions.len() >= inner.max_sessions {
             inner.sessions.retain(|_, s| is_alive(s, now, lifetimes));
+            if inner.sessions.len() >= inner.max_sessions {
+                remove_min_by_key(&mut inner.sessions, |s| s.last_seen);
+            }
         }
         inner.sessions.insert(
             id.clone(),
@@ -186,19 +203,19 @@ impl Store {
     // ---- pending requests -------------------------------------------------
 
     /// Keeps `pending` under a new id.
-    pub fn insert_pending(&self, pending: Pending, now: u64) -> Result<String, Full> {
+    pub fn insert_pending(&self, pending: Pending, now: u64) -> String {
         let mut inner = self.lock();
-        if inner.pending.len() >= MAX_PENDING {
+        if inner.pending.len() >= inner.max_pending {
             inner
                 .pending
                 .retain(|_, p| now < p.created_at + PENDING_TTL_SECS);
-            if inner.pending.len() >= MAX_PENDING {
-                return Err(Full);
+            if inner.pending.len() >= inner.max_pending {
+                remove_min_by_key(&mut inner.pending, |p| p.created_at);
             }
         }
         let id = random_id();
         inner.pending.insert(id.clone(), pending);
-        Ok(id)
+        id
     }
 
     /// The pending request with this id, if not expired.
@@ -295,6 +312,18 @@ fn is_alive(session: &Session, now: u64, lifetimes: &Lifetimes) -> bool {
         && now < session.auth_time + lifetimes.sso_absolute_secs
 }
 
+/// Removes the entry with the smallest key (the oldest, the least recently
+/// used): a full scan, paid only when a map is at its bound.
+fn remove_min_by_key<V>(map: &mut HashMap<String, V>, key: impl Fn(&V) -> u64) {
+    if let Some(id) = map
+        .iter()
+        .min_by_key(|(_, value)| key(value))
+        .map(|(id, _)| id.clone())
+    {
+        map.remove(&id);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +334,55 @@ mod tests {
         sso_idle_secs: 100,
         sso_absolute_secs: 250,
     };
+
+    #[test]
+    fn at_its_bound_the_session_store_ends_the_least_recently_used_session() {
+        let store = Store::with_bounds(2, 1);
+        let a = store.create_session("alice", 1_000, &LIFETIMES);
+        let b = store.create_session("bob", 1_001, &LIFETIMES);
+        // Alice's session is used again, so Bob's is now the least recent.
+        assert!(store.session(&a, 1_010, &LIFETIMES).is_some());
+        let c = store.create_session("carol", 1_020, &LIFETIMES);
+        assert!(store.session(&a, 1_020, &LIFETIMES).is_some());
+        assert!(store.session(&b, 1_020, &LIFETIMES).is_none());
+        assert!(store.session(&c, 1_020, &LIFETIMES).is_some());
+    }
+
+    fn pending(created_at: u64) -> Pending {
+        Pending {
+            request: AuthorizeRequest {
+                client_id: ClientId::new("demo-spa".to_owned()),
+                redirect_uri: protocol::RedirectUri::parse("http://localhost:3000/callback")
+                    .expect("a valid redirect URI"),
+                response_type: protocol::ResponseType::Token,
+                response_mode: protocol::ResponseMode::Fragment,
+                scope: ScopeSet::default(),
+                audience: None,
+                state: None,
+                nonce: None,
+                prompt: super::super::request::Prompts::default(),
+                max_age: None,
+            },
+            csrf: random_id(),
+            browser: random_id(),
+            created_at,
+            login_done: false,
+            consent_done: false,
+            username: None,
+        }
+    }
+
+    #[test]
+    fn a_full_pending_store_drops_the_oldest_request_and_keeps_taking_new_ones() {
+        let store = Store::with_bounds(1, 2);
+        let first = store.insert_pending(pending(1_000), 1_000);
+        let second = store.insert_pending(pending(1_001), 1_001);
+        // A flood cannot lock out the next real login: it is stored.
+        let third = store.insert_pending(pending(1_002), 1_002);
+        assert!(store.pending(&first, 1_002).is_none());
+        assert!(store.pending(&second, 1_002).is_some());
+        assert!(store.pending(&third, 1_002).is_some());
+    }
 
     #[test]
     fn a_session_ends_when_idle_too_long() {
