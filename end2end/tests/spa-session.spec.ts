@@ -333,6 +333,26 @@ test("after logout, a silent authentication gives login_required", async ({ page
   await expect(page.getByTestId("event-log")).toContainText("login_required");
 });
 
+test("without an id_token to hint with, the provider asks \"Log out?\" and ends its session once the user confirms", async ({
+  page,
+}) => {
+  await firstLogin(page);
+  await openPage(page, "Settings");
+  await page.getByRole("radio", { name: /an access token only/ }).check();
+  await openPage(page, "Home");
+  // Log in again, now for an access token only (session and consent exist).
+  await page.getByRole("button", { name: "Forget tokens" }).click();
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("user-name")).toHaveText("(access token only)");
+  await page.getByRole("button", { name: "Log out" }).click();
+  // RP-Initiated Logout §2: no id_token_hint, so the provider asks first.
+  await expect(page.getByRole("heading", { name: "Log out?" })).toBeVisible();
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(`${SPA}/`);
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  await expect(page.getByTestId("event-log")).toContainText("login_required");
+});
+
 test("time passing expiry while the page is hidden renews the token when it is shown again", async ({ page }) => {
   await page.clock.install();
   await firstLogin(page);

@@ -14,6 +14,7 @@
 //! | `GET, POST /userinfo` | claims for a bearer access token, CORS for web origins | OIDC Core §5.3, RFC 6750 |
 //! | `GET /v2/logout` | Auth0's logout (`client_id`, `returnTo`) | |
 //! | `GET, POST /oidc/logout` | `end_session_endpoint` | OIDC RP-Initiated Logout §2 |
+//! | `POST /oidc/logout/confirm` | the answer to "Log out?", asked when the request has no `id_token_hint` of the current user | RP-Initiated Logout §2 |
 //! | `GET /` | the tenant as a read-only dashboard | |
 //! | `/dev/...` | dev controls, only with `dev_controls = true` ([`dev`]) | |
 //!
@@ -62,7 +63,7 @@ use axum::{
     extract::{DefaultBodyLimit, Path, Request, State},
     http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use protocol::{ProviderMetadata, ResponseMode, ResponseType};
 use serde_json::{Value, json};
@@ -267,6 +268,7 @@ pub async fn router_with_clock(
             "/oidc/logout",
             get(logout::end_session_get).post(logout::end_session_post),
         )
+        .route("/oidc/logout/confirm", post(logout::confirm_post))
         .layer(no_store());
     let userinfo = Router::new()
         .route(

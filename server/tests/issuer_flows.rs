@@ -749,11 +749,37 @@ async fn oidc_logout_refuses_a_forged_hint_or_a_mismatched_client() {
     );
 }
 
+/// Whether the browser of `issuer` still has a session (a silent
+/// authorization answers with tokens).
+async fn still_logged_in(issuer: &TestIssuer) -> bool {
+    issuer
+        .silent_authorization(&silent())
+        .await
+        .contains_key("access_token")
+}
+
 #[tokio::test]
-async fn logout_without_a_return_url_shows_a_page() {
+async fn logout_without_a_hint_asks_the_user_and_ends_the_session_only_when_they_confirm() {
     let issuer = spawn().await;
     issuer.first_authorization(&request()).await;
-    let response = issuer.get("/oidc/logout").await;
+    let response = issuer.get("/oidc/logout?client_id=demo-spa").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(response.headers(), "x-frame-options"), "DENY");
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Log out?"), "{page}");
+    // A link from any site must not end the session by itself.
+    assert!(still_logged_in(&issuer).await);
+
+    let response = issuer
+        .post_form(
+            "/oidc/logout/confirm",
+            &[
+                ("csrf", hidden(&page, "csrf")),
+                ("client_id", hidden(&page, "client_id")),
+                ("decision", "logout".to_owned()),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response
@@ -766,6 +792,120 @@ async fn logout_without_a_return_url_shows_a_page() {
         error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
         "login_required"
     );
+}
+
+#[tokio::test]
+async fn a_logout_confirmation_posted_by_another_site_is_refused() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    // Another site can make the browser post the form, but cannot know the
+    // token derived from the session.
+    for csrf in ["", "forged"] {
+        let response = issuer
+            .post_form(
+                "/oidc/logout/confirm",
+                &[
+                    ("csrf", csrf),
+                    ("client_id", "demo-spa"),
+                    ("post_logout_redirect_uri", "http://localhost:3000/"),
+                    ("decision", "logout"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{csrf:?}");
+        assert!(response.headers().get("location").is_none());
+    }
+    assert!(still_logged_in(&issuer).await);
+}
+
+#[tokio::test]
+async fn stay_logged_in_returns_to_the_registered_url_with_the_session_intact() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let page = issuer
+        .get(&format!(
+            "/oidc/logout?{}",
+            encode(&[
+                ("client_id", "demo-spa"),
+                ("post_logout_redirect_uri", "http://localhost:3000/"),
+                ("state", "s1"),
+            ])
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let response = issuer
+        .post_form(
+            "/oidc/logout/confirm",
+            &[
+                ("csrf", hidden(&page, "csrf")),
+                ("client_id", hidden(&page, "client_id")),
+                (
+                    "post_logout_redirect_uri",
+                    hidden(&page, "post_logout_redirect_uri"),
+                ),
+                ("state", hidden(&page, "state")),
+                ("decision", "stay".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "http://localhost:3000/?state=s1");
+    assert!(still_logged_in(&issuer).await);
+}
+
+#[tokio::test]
+async fn a_confirmation_that_names_an_unregistered_return_url_is_refused() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let page = issuer
+        .get("/oidc/logout?client_id=demo-spa")
+        .await
+        .text()
+        .await
+        .unwrap();
+    // The form is only the browser's copy: its return URL is checked again.
+    let response = issuer
+        .post_form(
+            "/oidc/logout/confirm",
+            &[
+                ("csrf", hidden(&page, "csrf")),
+                ("client_id", "demo-spa".to_owned()),
+                (
+                    "post_logout_redirect_uri",
+                    "https://evil.example/".to_owned(),
+                ),
+                ("decision", "logout".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.headers().get("location").is_none());
+    assert!(still_logged_in(&issuer).await);
+}
+
+#[tokio::test]
+async fn a_hint_for_another_user_than_the_one_logged_in_asks_first() {
+    let issuer = spawn().await;
+    let alice = issuer.first_authorization(&request()).await;
+    // The same browser logs in again, as bob.
+    let response = issuer.authorize(&with(request(), "prompt", "login")).await;
+    let response = issuer.log_in(&location(&response), "bob", "builder").await;
+    issuer.answer_consent(&location(&response), "allow").await;
+
+    let response = issuer
+        .get(&format!(
+            "/oidc/logout?{}",
+            encode(&[
+                ("id_token_hint", alice["id_token"].as_str()),
+                ("post_logout_redirect_uri", "http://localhost:3000/"),
+            ])
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("Log out?"));
+    assert!(still_logged_in(&issuer).await);
 }
 
 // ---- headers --------------------------------------------------------------

@@ -640,7 +640,7 @@ pub fn current_session(state: &AppState, jar: &CookieJar) -> Option<(String, Ses
     Some((id, session))
 }
 
-fn redirect(location: &str, after_post: bool) -> Response {
+pub(super) fn redirect(location: &str, after_post: bool) -> Response {
     let status = if after_post {
         StatusCode::SEE_OTHER
     } else {
@@ -674,7 +674,7 @@ pub fn require_form(headers: &HeaderMap) -> Result<(), PageError> {
 }
 
 /// Compares secrets without stopping at the first difference.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(super) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -178,6 +178,19 @@ pub enum EventKind {
         /// The client that asked, if named.
         client_id: Option<ClientId>,
     },
+    /// RP-Initiated Logout §2: the user is asked before their session ends,
+    /// because the request does not prove that it comes from their client.
+    LogoutConfirmationShown {
+        /// Why: no `id_token_hint`, or one for another user.
+        reason: &'static str,
+        /// The client that asked, if named.
+        client_id: Option<ClientId>,
+    },
+    /// The user answered "stay logged in" on the logout confirmation page.
+    LogoutDeclined {
+        /// Who.
+        username: String,
+    },
     /// A logout request was refused (unregistered return URL, bad hint).
     LogoutRefused {
         /// Why.

@@ -15,12 +15,15 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 use protocol::IdTokenClaims;
 use url::form_urlencoded;
 
+use aws_lc_rs::digest;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
 use super::{
     AppState, SESSION_COOKIE,
-    authorize::require_form,
+    authorize::{current_session, redirect, require_form, same_secret},
     events::EventKind,
     keys::TokenType,
-    pages,
+    pages::{self, LogoutQuestion},
     params::Params,
     respond::{Framing, PageError, html},
     tenant::Client,
@@ -82,8 +85,9 @@ fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Resp
     // The client is named by client_id, by the hint's audience, or both,
     // and then they must agree (RP-Initiated Logout §2).
     let hinted = hint.map(|hint| hinted_client(state, hint)).transpose()?;
+    let hinted_sub = hinted.as_ref().map(|(_, sub)| sub.as_str());
     let named = client_id.map(|id| named_client(state, id)).transpose()?;
-    let client = match (hinted, named) {
+    let client = match (hinted.as_ref().map(|(client, _)| *client), named) {
         (Some(a), Some(b)) if a.client_id != b.client_id => {
             return Err(refuse(
                 state,
@@ -99,7 +103,102 @@ fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Resp
                 .map_err(|message| refuse(state, message))
         })
         .transpose()?;
+
+    // RP-Initiated Logout §2: the OP MUST ask the user when no hint was
+    // given or the hint is not the current user's, since anyone can send a
+    // browser here (a plain link on another site would end the session).
+    if let Some((session_id, session)) = current_session(state, &jar) {
+        let hinted_user = hinted_sub
+            .and_then(|sub| state.tenant.user_by_sub(sub))
+            .map(|user| user.username.as_str());
+        let reason = match hinted_user {
+            _ if hint.is_none() => Some("no id_token_hint"),
+            Some(user) if user == session.username => None,
+            _ => Some("the id_token_hint is another user's"),
+        };
+        if let Some(reason) = reason {
+            state.event(EventKind::LogoutConfirmationShown {
+                reason,
+                client_id: client.map(|c| c.client_id.clone()),
+            });
+            let user_name = state
+                .tenant
+                .user(&session.username)
+                .map_or(session.username.as_str(), |user| user.name.as_str());
+            let page = pages::confirm_logout(&LogoutQuestion {
+                user_name,
+                client,
+                client_id: client.map(|c| c.client_id.as_str()),
+                post_logout_redirect_uri: redirect,
+                state: logout_state,
+                csrf: &confirmation_token(&session_id),
+            });
+            return Ok(html(StatusCode::OK, page, Framing::Deny));
+        }
+    }
     Ok(log_out(state, jar, client, return_to))
+}
+
+/// `POST /oidc/logout/confirm`: the answer from the confirmation page. Its
+/// client and return URL are checked again: the form is only the browser's
+/// copy of them.
+pub async fn confirm_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    require_form(&headers)?;
+    let params = Params::parse(&body)?;
+    let read = |name| {
+        params
+            .single(name)
+            .map_err(|e| refuse(&state, e.to_string()))
+    };
+    let csrf = read("csrf")?.unwrap_or_default();
+    let decision = read("decision")?;
+    let client = read("client_id")?
+        .map(|id| named_client(&state, id))
+        .transpose()?;
+    let logout_state = read("state")?;
+    let return_to = read("post_logout_redirect_uri")?
+        .map(|url| {
+            check_return_url(client, url)
+                .map(|url| with_state(url, logout_state))
+                .map_err(|message| refuse(&state, message))
+        })
+        .transpose()?;
+    let Some((session_id, session)) = current_session(&state, &jar) else {
+        // The session already ended (expired, or logged out elsewhere).
+        return Ok(log_out(&state, jar, client, return_to));
+    };
+    if !same_secret(csrf, &confirmation_token(&session_id)) {
+        return Err(refuse(
+            &state,
+            "this answer did not come from the confirmation page shown to this browser".into(),
+        ));
+    }
+    match decision {
+        Some("logout") => Ok(log_out(&state, jar, client, return_to)),
+        Some("stay") => {
+            state.event(EventKind::LogoutDeclined {
+                username: session.username,
+            });
+            Ok(match return_to {
+                Some(url) => redirect(&url, true),
+                None => html(StatusCode::OK, pages::still_logged_in(), Framing::Deny),
+            })
+        }
+        _ => Err(refuse(&state, "decision must be logout or stay".into())),
+    }
+}
+
+/// The confirmation page's anti-CSRF token: derived from the session id,
+/// which only this browser holds (an `HttpOnly` cookie), so another site can
+/// neither read nor compute it.
+fn confirmation_token(session_id: &str) -> String {
+    let input = format!("logout-confirmation:{session_id}");
+    URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, input.as_bytes()))
 }
 
 /// The client named by `client_id`.
@@ -112,9 +211,10 @@ fn named_client<'a>(state: &'a AppState, client_id: &str) -> Result<&'a Client, 
     })
 }
 
-/// The client an `id_token_hint` was issued to: the hint must be an ID
-/// token this issuer signed; expired is fine (it only names the client).
-fn hinted_client<'a>(state: &'a AppState, hint: &str) -> Result<&'a Client, PageError> {
+/// The client an `id_token_hint` was issued to, and its `sub`: the hint
+/// must be an ID token this issuer signed; expired is fine (it only names
+/// the client and the user).
+fn hinted_client<'a>(state: &'a AppState, hint: &str) -> Result<(&'a Client, String), PageError> {
     let claims: IdTokenClaims = state
         .keys
         .verify(hint, TokenType::IdToken, state.now())
@@ -135,6 +235,7 @@ fn hinted_client<'a>(state: &'a AppState, hint: &str) -> Result<&'a Client, Page
         .clients
         .iter()
         .find(|c| claims.aud.contains(c.client_id.as_str()))
+        .map(|client| (client, claims.sub))
         .ok_or_else(|| {
             refuse(
                 state,

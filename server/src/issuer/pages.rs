@@ -172,6 +172,68 @@ pub fn logged_out() -> Markup {
     )
 }
 
+/// What the logout confirmation page carries back (RP-Initiated Logout §2).
+pub struct LogoutQuestion<'a> {
+    /// The user whose session would end.
+    pub user_name: &'a str,
+    /// The application that asked, if named.
+    pub client: Option<&'a Client>,
+    /// The request's parameters, checked again when the answer comes.
+    pub client_id: Option<&'a str>,
+    pub post_logout_redirect_uri: Option<&'a str>,
+    pub state: Option<&'a str>,
+    /// Tied to the session, so another site cannot post the answer.
+    pub csrf: &'a str,
+}
+
+/// "Log out?": shown when a logout request does not prove that it comes
+/// from the user's application (no `id_token_hint`, or one for another user).
+pub fn confirm_logout(question: &LogoutQuestion<'_>) -> Markup {
+    layout(
+        "Log out?",
+        html! {
+            section.card {
+                h1 { "Log out?" }
+                p {
+                    "You are logged in as " strong { (question.user_name) } "."
+                    @if let Some(client) = question.client {
+                        " " strong { (client.name) } " asks to end your session here."
+                    } @else {
+                        " A page asks to end your session here."
+                    }
+                }
+                form.actions method="post" action="/oidc/logout/confirm" {
+                    input type="hidden" name="csrf" value=(question.csrf);
+                    @if let Some(value) = question.client_id {
+                        input type="hidden" name="client_id" value=(value);
+                    }
+                    @if let Some(value) = question.post_logout_redirect_uri {
+                        input type="hidden" name="post_logout_redirect_uri" value=(value);
+                    }
+                    @if let Some(value) = question.state {
+                        input type="hidden" name="state" value=(value);
+                    }
+                    button.secondary type="submit" name="decision" value="stay" { "Stay logged in" }
+                    button type="submit" name="decision" value="logout" { "Log out" }
+                }
+            }
+        },
+    )
+}
+
+/// The answer "stay logged in" without a page to return to.
+pub fn still_logged_in() -> Markup {
+    layout(
+        "Still logged in",
+        html! {
+            section.card {
+                h1 { "You are still logged in" }
+                p { "Your session at the authorization server goes on." }
+            }
+        },
+    )
+}
+
 /// The `web_message` response (Auth0's `checkSession`): a page that posts
 /// `{type: "authorization_response", response}` to its parent window, only
 /// at `target_origin`. `response_json` must already be a JSON object.
