@@ -88,6 +88,11 @@ use crate::config::IssuerConfig;
 /// Name of the single sign-on session cookie.
 pub const SESSION_COOKIE: &str = "issuer_session";
 
+/// The same on an https issuer: the `__Host-` prefix makes browsers refuse
+/// it from any other origin, so a sibling subdomain cannot plant its own
+/// session in a victim's browser (login CSRF through silent renewal).
+pub const SESSION_COOKIE_HOST: &str = "__Host-issuer_session";
+
 /// Name of the cookie that identifies the browser an authorization request
 /// came from; its login and consent pages answer that browser only.
 pub const BROWSER_COOKIE: &str = "issuer_browser";

@@ -975,3 +975,79 @@ async fn the_browser_cookie_is_set_only_when_a_login_or_consent_page_is_shown() 
     assert!(location(&response).starts_with("/login?request="));
     assert!(!browser_cookie(&response), "already set");
 }
+
+// ---- cookies on an https issuer -----------------------------------------
+
+/// The `name=value` of the cookie `name` that a response sets, with its
+/// attributes in lower case.
+fn cookie_set(headers: &axum::http::HeaderMap, name: &str) -> Option<(String, String)> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| {
+            let (pair, attributes) = c.split_once(';').unwrap_or((c, ""));
+            (pair.to_owned(), attributes.to_ascii_lowercase())
+        })
+}
+
+fn with_cookie(
+    request: axum::http::request::Builder,
+    cookie: &str,
+) -> axum::http::request::Builder {
+    request.header("cookie", cookie)
+}
+
+#[tokio::test]
+async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session_is_ignored() {
+    let router = server::issuer::router(&config("https://idp.test"))
+        .await
+        .unwrap();
+    let send = |request| oneshot_with(router.clone(), request);
+    let get = |uri: String, cookie: &str| {
+        with_cookie(axum::http::Request::get(uri), cookie)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+
+    let response = send(get(format!("/authorize?{}", encode(&request())), "")).await;
+    let (browser, attributes) =
+        cookie_set(&response.headers, server::issuer::BROWSER_COOKIE_HOST).expect("browser cookie");
+    assert!(attributes.contains("secure") && !attributes.contains("domain"));
+    let login = header(&response.headers, "location").to_owned();
+    let page = send(get(login, &browser)).await;
+    let form = login_form(&page.body, "alice", "wonderland");
+    let response = send(
+        with_cookie(axum::http::Request::post("/login"), &browser)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(encode(&form)))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    let (session, attributes) =
+        cookie_set(&response.headers, server::issuer::SESSION_COOKIE_HOST).expect("session cookie");
+    assert!(
+        attributes.contains("secure")
+            && attributes.contains("httponly")
+            && attributes.contains("path=/")
+            && !attributes.contains("domain"),
+        "{attributes}"
+    );
+    assert!(cookie_set(&response.headers, SESSION_COOKIE).is_none());
+
+    // The same session id under the plain name, as a sibling subdomain could
+    // plant it, is no session; under the __Host- name it is (consent is
+    // still to be given).
+    let id = session.split_once('=').unwrap().1;
+    let silent = format!("/authorize?{}", encode(&silent()));
+    for (cookie, expected) in [
+        (format!("{SESSION_COOKIE}={id}"), "error=login_required"),
+        (session.clone(), "error=consent_required"),
+    ] {
+        let response = send(get(silent.clone(), &cookie)).await;
+        let location = header(&response.headers, "location");
+        assert!(location.contains(expected), "{cookie}: {location}");
+    }
+}

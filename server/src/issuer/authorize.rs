@@ -31,7 +31,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use protocol::{ErrorCode, ResponseMode};
 
 use super::{
-    AppState, BROWSER_COOKIE, BROWSER_COOKIE_HOST, SESSION_COOKIE,
+    AppState, BROWSER_COOKIE, BROWSER_COOKIE_HOST, SESSION_COOKIE, SESSION_COOKIE_HOST,
     dev::Fault,
     events::{EventKind, LoginReason},
     pages,
@@ -134,6 +134,16 @@ fn browser_cookie_name(secure: bool) -> &'static str {
         BROWSER_COOKIE_HOST
     } else {
         BROWSER_COOKIE
+    }
+}
+
+/// The name of the session cookie: with `__Host-` on an https issuer, like
+/// the browser cookie's.
+pub(super) fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE_HOST
+    } else {
+        SESSION_COOKIE
     }
 }
 
@@ -475,7 +485,7 @@ pub async fn login_post(
         return Ok(html(StatusCode::BAD_REQUEST, page, Framing::Deny));
     };
 
-    if let Some(old) = jar.get(SESSION_COOKIE) {
+    if let Some(old) = jar.get(session_cookie_name(state.secure_cookies)) {
         state.store.end_session(old.value());
     }
     let now = state.now();
@@ -635,7 +645,10 @@ fn pending_from_query(
 
 /// The live session named by the cookie, if any.
 pub fn current_session(state: &AppState, jar: &CookieJar) -> Option<(String, Session)> {
-    let id = jar.get(SESSION_COOKIE)?.value().to_owned();
+    let id = jar
+        .get(session_cookie_name(state.secure_cookies))?
+        .value()
+        .to_owned();
     let session = state.store.session(&id, state.now(), &state.lifetimes())?;
     Some((id, session))
 }
@@ -703,7 +716,7 @@ fn browser_cookie(id: String, secure: bool) -> Cookie<'static> {
 /// the hidden iframe of silent renewal still sends it; a provider on another
 /// site would need `SameSite=None; Secure`), Path=/.
 pub fn session_cookie(id: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, id))
+    Cookie::build((session_cookie_name(secure), id))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")

@@ -19,8 +19,8 @@ use aws_lc_rs::digest;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use super::{
-    AppState, SESSION_COOKIE,
-    authorize::{current_session, redirect, require_form, same_secret},
+    AppState,
+    authorize::{current_session, redirect, require_form, same_secret, session_cookie_name},
     events::EventKind,
     keys::TokenType,
     pages::{self, LogoutQuestion},
@@ -281,13 +281,19 @@ fn log_out(
     return_to: Option<String>,
 ) -> Response {
     let ended = jar
-        .get(SESSION_COOKIE)
+        .get(session_cookie_name(state.secure_cookies))
         .and_then(|cookie| state.store.end_session(cookie.value()));
     state.event(EventKind::LoggedOut {
         username: ended.map(|s| s.username),
         client_id: client.map(|c| c.client_id.clone()),
     });
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    // With the attributes it was set with: a browser ignores a `__Host-`
+    // cookie, even an expired one that removes it, without `Secure`.
+    let jar = jar.remove(
+        Cookie::build(session_cookie_name(state.secure_cookies))
+            .path("/")
+            .secure(state.secure_cookies),
+    );
     let response = match return_to.and_then(|url| HeaderValue::from_str(&url).ok()) {
         Some(location) => {
             let mut response = StatusCode::FOUND.into_response();
