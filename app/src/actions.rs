@@ -178,7 +178,10 @@ pub fn sign_out_locally() {
     let log = expect_context::<EventLog>();
     // Also stops a renewal in flight from bringing the tokens back.
     #[cfg(feature = "hydrate")]
-    crate::auth::end_local_session(auth);
+    {
+        crate::auth::end_local_session(auth);
+        auth.forgotten_here.set(true);
+    }
     #[cfg(not(feature = "hydrate"))]
     auth.set_session(None);
     log.push(crate::events::EventKind::SignedOut {

@@ -226,6 +226,9 @@ pub struct Auth {
     /// tab's logout) and by each interactive login: a silent renewal started
     /// under an older generation must not install its result.
     pub generation: RwSignal<u64>,
+    /// Set by "Forget tokens": this tab stays signed out, even when another
+    /// tab renews, until it gets tokens of its own again.
+    pub forgotten_here: RwSignal<bool>,
 }
 
 impl Auth {
@@ -243,6 +246,7 @@ impl Auth {
             callback: RwSignal::new(CallbackState::Working),
             renewal: RwSignal::new(RenewalState::Idle),
             generation: RwSignal::new(0),
+            forgotten_here: RwSignal::new(false),
         }
     }
 

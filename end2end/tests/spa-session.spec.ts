@@ -322,6 +322,23 @@ test("two tabs renew one at a time and a logout in one signs out the other", asy
   await expect(first.getByTestId("signed-out")).toBeVisible({ timeout: 15_000 });
 });
 
+test("tokens forgotten in one tab stay forgotten there when another tab renews", async ({ context }) => {
+  const first = await context.newPage();
+  await firstLogin(first);
+  const second = await context.newPage();
+  await second.goto("/");
+  await expect(second.getByTestId("user-name")).toBeVisible();
+  await second.getByRole("button", { name: "Forget tokens" }).click();
+  await expect(second.getByTestId("signed-out")).toBeVisible();
+
+  await openPage(first, "Session");
+  await first.getByRole("button", { name: "Renew now" }).click();
+  await expect.poll(() => countLogLines(first, RENEWED), { timeout: 10_000 }).toBe(1);
+  await expect(second.getByTestId("event-log")).toContainText("not taken here, where they were forgotten");
+  await expect(second.getByTestId("signed-out")).toBeVisible();
+  await expect(first.getByTestId("user-name")).toBeVisible();
+});
+
 test("after logout, a silent authentication gives login_required", async ({ page }) => {
   await firstLogin(page);
   // The first page load already logged a login_required: start a clean log.

@@ -461,6 +461,7 @@ pub(super) async fn accept_response(
         auth.generation.update(|g| *g += 1);
     }
     auth.set_session(Some(session));
+    auth.forgotten_here.update(|forgotten| *forgotten = false);
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
 }

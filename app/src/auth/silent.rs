@@ -483,6 +483,12 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
                 return;
             };
             match message {
+                TabMessage::Session { .. } if auth.forgotten_here.get_untracked() => {
+                    log.push(EventKind::OtherTab {
+                        detail: "renewed the tokens; not taken here, where they were forgotten"
+                            .into(),
+                    });
+                }
                 TabMessage::Session { session } => {
                     log.push(EventKind::OtherTab {
                         detail: "renewed the tokens; using them here too".into(),
