@@ -28,6 +28,13 @@
 //!   frame-ancestors 'none'` and `X-Frame-Options: DENY` (RFC 6749 §10.13);
 //!   `prompt=none` responses and the `web_message` page may be framed only
 //!   by the client's registered web origins.
+//! - On https both cookies have `__Host-` names (no sibling subdomain can
+//!   plant a session); they are `HttpOnly` and `SameSite=Lax`.
+//! - The end-session endpoint asks before ending a session unless the
+//!   request carries the current user's `id_token_hint` (RP-Initiated
+//!   Logout §2); `/v2/logout` does not, like Auth0's.
+//! - The stores of pending requests and sessions are bounded and evict the
+//!   oldest / least recently used entry rather than refusing new ones.
 //! - Nothing is sent to a redirect URI before it is found, verbatim, among
 //!   the client's registered callbacks; until then errors are HTML pages.
 //! - Repeated parameters, bad percent-encoding, invalid UTF-8 and oversized
@@ -85,7 +92,7 @@ use self::{
 };
 use crate::config::IssuerConfig;
 
-/// Name of the single sign-on session cookie.
+/// Name of the single sign-on session cookie on an http issuer (this demo).
 pub const SESSION_COOKIE: &str = "issuer_session";
 
 /// The same on an https issuer: the `__Host-` prefix makes browsers refuse
@@ -168,7 +175,7 @@ pub(crate) struct Shared {
     /// Argon2 hash of a random password, checked for unknown usernames so
     /// that a login takes as long whether the user exists or not.
     pub dummy_hash: String,
-    /// Set `Secure` on the session cookie (an https issuer).
+    /// An https issuer: its cookies are `Secure` and have `__Host-` names.
     pub secure_cookies: bool,
     pub dev_controls: bool,
 }

@@ -1,4 +1,4 @@
-//! The demo's three origins, each an axum [`Router`](axum::Router) built by a
+//! The demo's three origins, each an axum [`Router`] built by a
 //! `router` function so that tests can drive it without a socket:
 //!
 //! - [`spa`]: the Leptos app, server-rendered and hydrated (the OAuth client);

@@ -18,6 +18,15 @@ fn silent() -> Vec<(&'static str, String)> {
     )
 }
 
+/// Whether the browser of `issuer` still has a session (a silent
+/// authorization answers with tokens).
+async fn still_logged_in(issuer: &TestIssuer) -> bool {
+    issuer
+        .silent_authorization(&silent())
+        .await
+        .contains_key("access_token")
+}
+
 // ---- consent ------------------------------------------------------------
 
 #[tokio::test]
@@ -377,20 +386,9 @@ async fn an_idle_session_ends() {
     let issuer = spawn().await;
     issuer.first_authorization(&request()).await;
     issuer.clock.advance(Duration::from_secs(1_799));
-    assert!(
-        issuer
-            .silent_authorization(&silent())
-            .await
-            .contains_key("access_token")
-    );
+    assert!(still_logged_in(&issuer).await);
     issuer.clock.advance(Duration::from_secs(1_799));
-    assert!(
-        issuer
-            .silent_authorization(&silent())
-            .await
-            .contains_key("access_token"),
-        "use keeps it alive"
-    );
+    assert!(still_logged_in(&issuer).await, "use keeps it alive");
     issuer.clock.advance(Duration::from_secs(1_800));
     assert_eq!(
         error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
@@ -683,13 +681,7 @@ async fn logout_to_an_unregistered_url_is_an_error_page_and_keeps_the_session() 
         assert!(response.headers().get("location").is_none());
         assert!(set_cookie(&response).is_none());
     }
-    assert!(
-        issuer
-            .silent_authorization(&silent())
-            .await
-            .contains_key("access_token"),
-        "still logged in"
-    );
+    assert!(still_logged_in(&issuer).await, "still logged in");
 }
 
 #[tokio::test]
@@ -741,21 +733,7 @@ async fn oidc_logout_refuses_a_forged_hint_or_a_mismatched_client() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{case:?}");
         assert!(response.headers().get("location").is_none());
     }
-    assert!(
-        issuer
-            .silent_authorization(&silent())
-            .await
-            .contains_key("access_token")
-    );
-}
-
-/// Whether the browser of `issuer` still has a session (a silent
-/// authorization answers with tokens).
-async fn still_logged_in(issuer: &TestIssuer) -> bool {
-    issuer
-        .silent_authorization(&silent())
-        .await
-        .contains_key("access_token")
+    assert!(still_logged_in(&issuer).await);
 }
 
 #[tokio::test]
@@ -814,6 +792,11 @@ async fn a_logout_confirmation_posted_by_another_site_is_refused() {
             .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{csrf:?}");
         assert!(response.headers().get("location").is_none());
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("did not come from the confirmation page"),
+            "{page}"
+        );
     }
     assert!(still_logged_in(&issuer).await);
 }
@@ -1050,4 +1033,30 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
         let location = header(&response.headers, "location");
         assert!(location.contains(expected), "{cookie}: {location}");
     }
+
+    // Logging out removes it with the same attributes: a browser ignores a
+    // `__Host-` cookie without `Secure`, even one that only expires it.
+    let page = send(get("/oidc/logout?client_id=demo-spa".into(), &session)).await;
+    let form = [
+        ("csrf", hidden(&page.body, "csrf")),
+        ("client_id", "demo-spa".to_owned()),
+        ("decision", "logout".to_owned()),
+    ];
+    let response = send(
+        with_cookie(axum::http::Request::post("/oidc/logout/confirm"), &session)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(encode(&form)))
+            .unwrap(),
+    )
+    .await;
+    assert!(response.body.contains("You are logged out"));
+    let (removed, attributes) =
+        cookie_set(&response.headers, server::issuer::SESSION_COOKIE_HOST).expect("a removal");
+    assert_eq!(removed, format!("{}=", server::issuer::SESSION_COOKIE_HOST));
+    assert!(
+        attributes.contains("secure") && attributes.contains("path=/"),
+        "{attributes}"
+    );
+    let response = send(get(silent.clone(), &session)).await;
+    assert!(header(&response.headers, "location").contains("error=login_required"));
 }

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use gloo_storage::{SessionStorage, Storage};
-use leptos::prelude::{GetUntracked, Update, WithUntracked};
+use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
 use protocol::{
     AuthorizationRequest, AuthorizationResponse, ClientId, CompactJws, IdTokenCheck,
     IdTokenExpectations, Jwk, JwkSet, Nonce, ProviderMetadata, RedirectUri, ScopeSet, State,
@@ -461,7 +461,7 @@ pub(super) async fn accept_response(
         auth.generation.update(|g| *g += 1);
     }
     auth.set_session(Some(session));
-    auth.forgotten_here.update(|forgotten| *forgotten = false);
+    auth.forgotten_here.set(false);
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
 }

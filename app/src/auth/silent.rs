@@ -184,8 +184,9 @@ async fn silent_authenticate(
 }
 
 /// Renews the session silently, at most one renewal at a time across tabs
-/// (a Web Lock); the result is shared with the other tabs. Returns whether
-/// this tab now has fresh tokens.
+/// where the browser has Web Locks; the result is shared with the other
+/// tabs (except one whose tokens were forgotten). Returns whether this tab
+/// now has fresh tokens.
 pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewReason) -> bool {
     if auth.renewal.get_untracked() == RenewalState::InFlight {
         return false;

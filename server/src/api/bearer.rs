@@ -877,6 +877,7 @@ enum Cached {
     Valid(Arc<Claims>),
     /// Verified before, but expired or its key is gone.
     Stale,
+    /// Never verified, evicted, or the cache is off.
     Absent,
 }
 

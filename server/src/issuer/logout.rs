@@ -4,11 +4,17 @@
 //! client registered, compared as an exact string; any other return URL
 //! gets an error page and the session is left alone (an open redirector
 //! would be worse than a failed logout).
+//!
+//! The end-session endpoint asks "Log out?" unless the request carries an
+//! `id_token_hint` of the user logged in (§2: otherwise any page could end
+//! the session with a link). `/v2/logout` ends it at once, as Auth0's does:
+//! it is here for clients written against Auth0, and it is the reason such
+//! a logout link works from any site.
 
 use axum::{
     body::Bytes,
     extract::{RawQuery, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar};
@@ -47,7 +53,13 @@ pub async fn v2_logout_get(
     let return_to = return_to
         .map(|url| check_return_url(client, url).map_err(|message| refuse(&state, message)))
         .transpose()?;
-    Ok(log_out(&state, jar, client, return_to.map(str::to_owned)))
+    Ok(log_out(
+        &state,
+        jar,
+        client,
+        return_to.map(str::to_owned),
+        false,
+    ))
 }
 
 /// `GET /oidc/logout` (RP-Initiated Logout §2).
@@ -57,7 +69,7 @@ pub async fn end_session_get(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.unwrap_or_default().as_bytes())?;
-    end_session(&state, &params, jar)
+    end_session(&state, &params, jar, false)
 }
 
 /// `POST /oidc/logout`: the same parameters, form-encoded.
@@ -68,10 +80,15 @@ pub async fn end_session_post(
     body: Bytes,
 ) -> Result<Response, PageError> {
     require_form(&headers)?;
-    end_session(&state, &Params::parse(&body)?, jar)
+    end_session(&state, &Params::parse(&body)?, jar, true)
 }
 
-fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Response, PageError> {
+fn end_session(
+    state: &AppState,
+    params: &Params,
+    jar: CookieJar,
+    after_post: bool,
+) -> Result<Response, PageError> {
     let read = |name| {
         params
             .single(name)
@@ -84,7 +101,7 @@ fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Resp
 
     // The client is named by client_id, by the hint's audience, or both,
     // and then they must agree (RP-Initiated Logout §2).
-    let hinted = hint.map(|hint| hinted_client(state, hint)).transpose()?;
+    let hinted = hint.map(|hint| read_hint(state, hint)).transpose()?;
     let hinted_sub = hinted.as_ref().map(|(_, sub)| sub.as_str());
     let named = client_id.map(|id| named_client(state, id)).transpose()?;
     let client = match (hinted.as_ref().map(|(client, _)| *client), named) {
@@ -128,7 +145,6 @@ fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Resp
             let page = pages::confirm_logout(&LogoutQuestion {
                 user_name,
                 client,
-                client_id: client.map(|c| c.client_id.as_str()),
                 post_logout_redirect_uri: redirect,
                 state: logout_state,
                 csrf: &confirmation_token(&session_id),
@@ -136,7 +152,7 @@ fn end_session(state: &AppState, params: &Params, jar: CookieJar) -> Result<Resp
             return Ok(html(StatusCode::OK, page, Framing::Deny));
         }
     }
-    Ok(log_out(state, jar, client, return_to))
+    Ok(log_out(state, jar, client, return_to, after_post))
 }
 
 /// `POST /oidc/logout/confirm`: the answer from the confirmation page. Its
@@ -170,7 +186,7 @@ pub async fn confirm_post(
         .transpose()?;
     let Some((session_id, session)) = current_session(&state, &jar) else {
         // The session already ended (expired, or logged out elsewhere).
-        return Ok(log_out(&state, jar, client, return_to));
+        return Ok(log_out(&state, jar, client, return_to, true));
     };
     if !same_secret(csrf, &confirmation_token(&session_id)) {
         return Err(refuse(
@@ -179,7 +195,7 @@ pub async fn confirm_post(
         ));
     }
     match decision {
-        Some("logout") => Ok(log_out(&state, jar, client, return_to)),
+        Some("logout") => Ok(log_out(&state, jar, client, return_to, true)),
         Some("stay") => {
             state.event(EventKind::LogoutDeclined {
                 username: session.username,
@@ -214,7 +230,7 @@ fn named_client<'a>(state: &'a AppState, client_id: &str) -> Result<&'a Client, 
 /// The client an `id_token_hint` was issued to, and its `sub`: the hint
 /// must be an ID token this issuer signed; expired is fine (it only names
 /// the client and the user).
-fn hinted_client<'a>(state: &'a AppState, hint: &str) -> Result<(&'a Client, String), PageError> {
+fn read_hint<'a>(state: &'a AppState, hint: &str) -> Result<(&'a Client, String), PageError> {
     let claims: IdTokenClaims = state
         .keys
         .verify(hint, TokenType::IdToken, state.now())
@@ -274,11 +290,15 @@ fn with_state(url: &str, state: Option<&str>) -> String {
     }
 }
 
+/// Ends the session this browser has, if any, and returns to `return_to`
+/// (already checked) or shows "You are logged out". `after_post`: answer a
+/// form with 303 See Other, so that the browser follows with a GET.
 fn log_out(
     state: &AppState,
     jar: CookieJar,
     client: Option<&Client>,
     return_to: Option<String>,
+    after_post: bool,
 ) -> Response {
     let ended = jar
         .get(session_cookie_name(state.secure_cookies))
@@ -294,14 +314,8 @@ fn log_out(
             .path("/")
             .secure(state.secure_cookies),
     );
-    let response = match return_to.and_then(|url| HeaderValue::from_str(&url).ok()) {
-        Some(location) => {
-            let mut response = StatusCode::FOUND.into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::LOCATION, location);
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
+    let response = match return_to {
+        Some(url) => redirect(&url, after_post),
         None => html(StatusCode::OK, pages::logged_out(), Framing::Deny),
     };
     (jar, response).into_response()

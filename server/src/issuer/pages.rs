@@ -179,7 +179,6 @@ pub struct LogoutQuestion<'a> {
     /// The application that asked, if named.
     pub client: Option<&'a Client>,
     /// The request's parameters, checked again when the answer comes.
-    pub client_id: Option<&'a str>,
     pub post_logout_redirect_uri: Option<&'a str>,
     pub state: Option<&'a str>,
     /// Tied to the session, so another site cannot post the answer.
@@ -204,8 +203,8 @@ pub fn confirm_logout(question: &LogoutQuestion<'_>) -> Markup {
                 }
                 form.actions method="post" action="/oidc/logout/confirm" {
                     input type="hidden" name="csrf" value=(question.csrf);
-                    @if let Some(value) = question.client_id {
-                        input type="hidden" name="client_id" value=(value);
+                    @if let Some(client) = question.client {
+                        input type="hidden" name="client_id" value=(client.client_id.as_str());
                     }
                     @if let Some(value) = question.post_logout_redirect_uri {
                         input type="hidden" name="post_logout_redirect_uri" value=(value);

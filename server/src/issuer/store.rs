@@ -20,9 +20,12 @@ use super::{request::AuthorizeRequest, tenant::Lifetimes};
 
 /// How long a login or consent page stays usable.
 pub const PENDING_TTL_SECS: u64 = 10 * 60;
-/// Most pending requests kept. Beyond, the oldest one is dropped: refusing
-/// new requests instead would let anyone who sends this many cookieless
-/// `/authorize` requests block every real login for [`PENDING_TTL_SECS`].
+/// Most pending requests kept. Beyond, the oldest one is dropped. Refusing
+/// new requests instead would let 10,000 cookieless `/authorize` requests
+/// block every login for [`PENDING_TTL_SECS`]; now a flood must outpace the
+/// users, 10,000 requests in the time one of them takes to log in, and
+/// whoever is pushed out gets "expired" and starts again. (A real provider
+/// also limits requests per client address, in front of this.)
 pub const MAX_PENDING: usize = 10_000;
 /// Most sessions kept. Beyond, the least recently used one ends, so that a
 /// script logging in over and over cannot grow memory without bound.
@@ -377,7 +380,7 @@ mod tests {
         let store = Store::with_bounds(1, 2);
         let first = store.insert_pending(pending(1_000), 1_000);
         let second = store.insert_pending(pending(1_001), 1_001);
-        // A flood cannot lock out the next real login: it is stored.
+        // The newest request (the next real login) is always stored.
         let third = store.insert_pending(pending(1_002), 1_002);
         assert!(store.pending(&first, 1_002).is_none());
         assert!(store.pending(&second, 1_002).is_some());
