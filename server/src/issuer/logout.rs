@@ -42,24 +42,12 @@ pub async fn v2_logout_get(
     jar: CookieJar,
 ) -> Result<Response, PageError> {
     let params = Params::parse(query.unwrap_or_default().as_bytes())?;
-    let read = |name| {
-        params
-            .single(name)
-            .map_err(|e| refuse(&state, e.to_string()))
-    };
-    let client_id = read("client_id")?;
-    let return_to = read("returnTo")?;
-    let client = client_id.map(|id| named_client(&state, id)).transpose()?;
-    let return_to = return_to
-        .map(|url| check_return_url(client, url).map_err(|message| refuse(&state, message)))
+    let read = |name| param(&state, &params, name);
+    let client = read("client_id")?
+        .map(|id| named_client(&state, id))
         .transpose()?;
-    Ok(log_out(
-        &state,
-        jar,
-        client,
-        return_to.map(str::to_owned),
-        false,
-    ))
+    let return_to = return_url(&state, client, read("returnTo")?, None)?;
+    Ok(log_out(&state, jar, client, return_to, false))
 }
 
 /// `GET /oidc/logout` (RP-Initiated Logout §2).
@@ -89,11 +77,7 @@ fn end_session(
     jar: CookieJar,
     after_post: bool,
 ) -> Result<Response, PageError> {
-    let read = |name| {
-        params
-            .single(name)
-            .map_err(|e| refuse(state, e.to_string()))
-    };
+    let read = |name| param(state, params, name);
     let hint = read("id_token_hint")?;
     let client_id = read("client_id")?;
     let redirect = read("post_logout_redirect_uri")?;
@@ -113,13 +97,7 @@ fn end_session(
         }
         (a, b) => a.or(b),
     };
-    let return_to = redirect
-        .map(|url| {
-            check_return_url(client, url)
-                .map(|url| with_state(url, logout_state))
-                .map_err(|message| refuse(state, message))
-        })
-        .transpose()?;
+    let return_to = return_url(state, client, redirect, logout_state)?;
 
     // RP-Initiated Logout §2: the OP MUST ask the user when no hint was
     // given or the hint is not the current user's, since anyone can send a
@@ -166,24 +144,18 @@ pub async fn confirm_post(
 ) -> Result<Response, PageError> {
     require_form(&headers)?;
     let params = Params::parse(&body)?;
-    let read = |name| {
-        params
-            .single(name)
-            .map_err(|e| refuse(&state, e.to_string()))
-    };
+    let read = |name| param(&state, &params, name);
     let csrf = read("csrf")?.unwrap_or_default();
     let decision = read("decision")?;
     let client = read("client_id")?
         .map(|id| named_client(&state, id))
         .transpose()?;
-    let logout_state = read("state")?;
-    let return_to = read("post_logout_redirect_uri")?
-        .map(|url| {
-            check_return_url(client, url)
-                .map(|url| with_state(url, logout_state))
-                .map_err(|message| refuse(&state, message))
-        })
-        .transpose()?;
+    let return_to = return_url(
+        &state,
+        client,
+        read("post_logout_redirect_uri")?,
+        read("state")?,
+    )?;
     let Some((session_id, session)) = current_session(&state, &jar) else {
         // The session already ended (expired, or logged out elsewhere).
         return Ok(log_out(&state, jar, client, return_to, true));
@@ -258,6 +230,33 @@ fn read_hint<'a>(state: &'a AppState, hint: &str) -> Result<(&'a Client, String)
                 "the id_token_hint is for no registered application".into(),
             )
         })
+}
+
+/// A parameter of a logout request, present at most once.
+fn param<'p>(
+    state: &AppState,
+    params: &'p Params,
+    name: &'static str,
+) -> Result<Option<&'p str>, PageError> {
+    params
+        .single(name)
+        .map_err(|e| refuse(state, e.to_string()))
+}
+
+/// Where to go after logging out: `url` if it is one of `client`'s
+/// registered logout URLs, with `logout_state` added; refused otherwise.
+fn return_url(
+    state: &AppState,
+    client: Option<&Client>,
+    url: Option<&str>,
+    logout_state: Option<&str>,
+) -> Result<Option<String>, PageError> {
+    url.map(|url| {
+        check_return_url(client, url)
+            .map(|url| with_state(url, logout_state))
+            .map_err(|message| refuse(state, message))
+    })
+    .transpose()
 }
 
 /// The registered logout URL equal to `url`, or why not.
