@@ -36,7 +36,7 @@ const SIGNATURES: u32 = 2_000;
 const CALLBACK: &str = "http://localhost:3000/callback";
 
 fn main() -> Result<(), Box<dyn Error>> {
-    wrk::main("issuer", run)
+    wrk::main("issuer", &[wrk::Layout::Shared], 5, |_, secs| run(secs))
 }
 
 async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
@@ -55,7 +55,10 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
     let _ = std::fs::remove_dir_all(&dir);
     let (rate, complete, other) = outcome?;
 
-    println!("issuer bench: {}, release build", wrk::describe(secs));
+    println!(
+        "issuer bench: {}, release build",
+        wrk::Layout::Shared.describe(secs)
+    );
     println!(
         "  one RS256-2048 signature (key parsed once): {:>8.1} µs (median of {SIGNATURES})",
         signature.as_secs_f64() * 1e6
@@ -267,7 +270,7 @@ async fn authorizations(
         script.to_string_lossy().into_owned(),
         base.to_owned(),
     ];
-    let stdout = wrk::run(args, secs).await?;
+    let stdout = wrk::run(wrk::Layout::Shared, args, secs).await?;
     let rate = wrk::requests_per_sec(&stdout)?;
     let counts = stdout
         .lines()
