@@ -29,6 +29,24 @@ export async function waitForApp(page: Page): Promise<void> {
   await expect(page.getByTestId("session-status")).toBeVisible({ timeout: 20_000 });
 }
 
+/**
+ * Serves this page the issuer's discovery document changed by `edit`, as
+ * another provider might publish it.
+ */
+export async function editDiscovery(page: Page, edit: (metadata: Record<string, unknown>) => void): Promise<void> {
+  await page.route(`${ISSUER}/.well-known/openid-configuration`, async (route) => {
+    const response = await route.fetch();
+    const metadata = await response.json();
+    edit(metadata);
+    await route.fulfill({ response, json: metadata });
+  });
+}
+
+/** Waits until any page has hydrated: no client-only placeholder is left. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.getByText("Loading in your browser…")).toHaveCount(0, { timeout: 20_000 });
+}
+
 /** Fills the issuer's login form. */
 export async function logInAtIssuer(page: Page, user = ALICE): Promise<void> {
   await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();

@@ -7,7 +7,10 @@ use protocol::ScopeSet;
 
 #[cfg(feature = "hydrate")]
 use crate::{SpaConfig, auth::CallbackState};
-use crate::{auth::Auth, events::EventLog};
+use crate::{
+    auth::{Auth, Credentials},
+    events::EventLog,
+};
 
 /// The result of one API call, as the API page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +72,7 @@ pub fn call_api(
     method: &'static str,
     path: &'static str,
     body: Option<String>,
+    credentials: Credentials,
     result: RwSignal<Option<Result<ApiResult, String>>>,
 ) {
     #[cfg(feature = "hydrate")]
@@ -85,14 +89,19 @@ pub fn call_api(
                             == Some("invalid_token")
                     })
             };
-            let mut outcome =
-                crate::auth::call_api(&config, auth, log, method, path, body.clone()).await;
+            let request = crate::auth::ApiRequest {
+                method,
+                path,
+                body: body.as_deref(),
+                credentials,
+            };
+            let mut outcome = crate::auth::call_api(&config, auth, log, request).await;
             // RFC 6750 §3.1 invalid_token: renew silently once (or wait for
             // the renewal already running) and retry once.
             if outcome.as_ref().is_ok_and(invalid_token)
                 && renew_or_wait(&config, auth, log, RenewReason::ApiRetry).await
             {
-                outcome = crate::auth::call_api(&config, auth, log, method, path, body).await;
+                outcome = crate::auth::call_api(&config, auth, log, request).await;
                 if outcome.as_ref().is_ok_and(invalid_token) {
                     auth.renewal.set(RenewalState::SessionEnded {
                         reason: "the API refused the renewed token too — log in again".into(),
@@ -111,7 +120,7 @@ pub fn call_api(
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (method, path, body, result);
+    let _ = (method, path, body, credentials, result);
 }
 
 /// Reads the UserInfo endpoint into `result`.

@@ -20,11 +20,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 #[cfg(feature = "hydrate")]
-pub use flow::{call_api, complete_callback, fetch_userinfo, login};
+pub use flow::{ApiRequest, call_api, complete_callback, fetch_userinfo, login};
 #[cfg(feature = "hydrate")]
 pub use silent::{
     RenewReason, end_local_session, logout, renew, renew_or_wait, start_session_manager,
 };
+
+/// Whether a call to the API carries the access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// `Authorization: Bearer <access token>` (RFC 6750 §2.1), when the
+    /// session has one.
+    AccessToken,
+    /// Nothing: the route is public, and a bearer token goes only where it
+    /// is needed (anyone holding it can use it, RFC 6750 §5.1).
+    None,
+}
 
 /// An access or ID token: a bearer credential, never printed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,8 +93,9 @@ impl Session {
     }
 }
 
-/// Where the session's tokens are kept between page loads (RFC 9700 §4.16
-/// and the XSS discussion of the OAuth 2.0 for Browser-Based Apps draft).
+/// Where the session's tokens are kept between page loads (the token
+/// storage and XSS discussions of the OAuth 2.0 for Browser-Based
+/// Applications draft, draft-ietf-oauth-browser-based-apps).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStorage {

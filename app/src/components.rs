@@ -2,10 +2,12 @@
 
 mod client_only;
 mod event_log;
+mod focus_on_navigation;
 mod login_button;
 mod session_status;
 
 pub use client_only::ClientOnly;
 pub use event_log::EventLogView;
+pub use focus_on_navigation::FocusOnNavigation;
 pub use login_button::LoginButton;
 pub use session_status::SessionStatus;

@@ -12,6 +12,7 @@ mod config;
 pub mod events;
 mod pages;
 
+use components::FocusOnNavigation;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -74,8 +75,14 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/implicit.css"/>
-        <Title text="Implicit grant in Leptos"/>
+        // Each page sets its own `<Title text=…/>`; this adds the app's name.
+        <Title formatter=|page: String| format!("{page} · Implicit grant in Leptos")/>
         <Router>
+            <FocusOnNavigation/>
+            // The first stop for the Tab key. `rel="external"` leaves it to the
+            // browser (the router would take it for a navigation), so it works
+            // before the app has hydrated too.
+            <a class="skip-link" href="#main" rel="external">"Skip to the content"</a>
             <header class="site-header">
                 <A href="/" attr:class="brand">"Implicit grant · Leptos"</A>
                 <nav aria-label="Main">
@@ -86,7 +93,8 @@ pub fn App() -> impl IntoView {
                     <A href="/settings">"Settings"</A>
                 </nav>
             </header>
-            <main id="main">
+            // tabindex -1: the skip link's target takes focus, Tab does not stop here.
+            <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
                     <Route path=path!("/callback") view=pages::Callback/>

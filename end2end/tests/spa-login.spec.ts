@@ -34,8 +34,19 @@ test("first login asks for consent, then every API call succeeds and no token st
   }
 
   await openPage(page, "API");
+  const authorization = new Map<string, string | undefined>();
+  page.on("request", (request) => {
+    if (request.url().startsWith(`${API}/api/`) && request.method() !== "OPTIONS") {
+      authorization.set(new URL(request.url()).pathname, request.headers()["authorization"]);
+    }
+  });
   for (const call of ["GET /api/public", "GET /api/private", "GET /api/private-scoped", "GET /api/messages"]) {
     expect(await callApi(page, call), call).toBe("200");
+  }
+  // The token goes only where it is needed.
+  expect(authorization.get("/api/public")).toBeUndefined();
+  for (const path of ["/api/private", "/api/private-scoped", "/api/messages"]) {
+    expect(authorization.get(path), path).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
   }
 
   // Back through history: no entry holds a token.

@@ -4,6 +4,7 @@ import {
   BOB,
   armFault,
   countLogLines,
+  editDiscovery,
   firstLogin,
   isSilentAuthorize,
   logInAtIssuer,
@@ -122,11 +123,8 @@ test("web_message: the provider's own page answers a renewal, also when discover
   // A browser serialises MessageEvent.origin in lower case: the client must
   // compare with the endpoint's origin as the browser parses it, not as
   // the discovery document happens to spell it.
-  await page.route(`${ISSUER}/.well-known/openid-configuration`, async (route) => {
-    const response = await route.fetch();
-    const metadata = await response.json();
-    metadata.authorization_endpoint = metadata.authorization_endpoint.replace("//localhost", "//LOCALHOST");
-    await route.fulfill({ response, json: metadata });
+  await editDiscovery(page, (metadata) => {
+    metadata.authorization_endpoint = String(metadata.authorization_endpoint).replace("//localhost", "//LOCALHOST");
   });
   await firstLogin(page);
   await openPage(page, "Settings");
@@ -235,11 +233,8 @@ test("Auth0-style logout (/v2/logout) ends the provider session too", async ({ p
 test("a provider without end_session_endpoint: logout signs out of the app only, says so, and goes nowhere", async ({
   page,
 }) => {
-  await page.route(`${ISSUER}/.well-known/openid-configuration`, async (route) => {
-    const response = await route.fetch();
-    const metadata = await response.json();
+  await editDiscovery(page, (metadata) => {
     delete metadata.end_session_endpoint;
-    await route.fulfill({ response, json: metadata });
   });
   await firstLogin(page);
   const toIssuer: string[] = [];

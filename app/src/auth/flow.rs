@@ -13,7 +13,7 @@ use protocol::{
 };
 
 use super::{
-    Auth, CallbackState, Session, Token,
+    Auth, CallbackState, Credentials, Session, Token,
     browser::{self, HttpResponse},
     provider,
 };
@@ -578,29 +578,43 @@ async fn validate_id_token(
     }
 }
 
-/// Calls the API with the session's access token (RFC 6750 §2.1) and logs
-/// the verdict. Without a token the call goes out without one, so the API's
-/// answer to that is visible too.
+/// One call to the protected API.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRequest<'a> {
+    pub method: &'a str,
+    /// Appended to the configured API URL.
+    pub path: &'a str,
+    /// A JSON body.
+    pub body: Option<&'a str>,
+    pub credentials: Credentials,
+}
+
+/// Calls the API, with the session's access token when `credentials` asks
+/// for it (RFC 6750 §2.1), and logs the verdict. Without a token in the
+/// session the call goes out without one, so the API's answer to that is
+/// visible too.
 pub async fn call_api(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
-    method: &str,
-    path: &str,
-    body: Option<String>,
+    request: ApiRequest<'_>,
 ) -> Result<HttpResponse, String> {
-    let token = auth
-        .session
-        .with_untracked(|s| s.as_ref().and_then(|s| s.access_token.clone()));
-    let url = format!("{}{path}", config.api_url.trim_end_matches('/'));
-    let response = browser::fetch(
+    let ApiRequest {
         method,
-        &url,
-        token.as_ref().map(Token::secret),
-        body.as_deref(),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+        path,
+        body,
+        credentials,
+    } = request;
+    let token = match credentials {
+        Credentials::AccessToken => auth
+            .session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.access_token.clone())),
+        Credentials::None => None,
+    };
+    let url = format!("{}{path}", config.api_url.trim_end_matches('/'));
+    let response = browser::fetch(method, &url, token.as_ref().map(Token::secret), body)
+        .await
+        .map_err(|e| e.to_string())?;
     let challenge = response
         .www_authenticate
         .as_deref()

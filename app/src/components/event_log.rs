@@ -43,6 +43,9 @@ pub fn EventLogView() -> impl IntoView {
                     </button>
                 </p>
             </Show>
+            // role=log: a polite live region whose additions are read in
+            // order, so each step is announced as it happens.
+            <div role="log" aria-labelledby="event-log-title">
             <ol data-testid="event-log">
                 <For each=move || shown.get().0 key=|event| event.seq let:event>
                     {
@@ -65,6 +68,7 @@ pub fn EventLogView() -> impl IntoView {
                     }
                 </For>
             </ol>
+            </div>
         </section>
     }
 }

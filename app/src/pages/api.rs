@@ -1,9 +1,10 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 use protocol::{BearerChallenge, ScopeSet};
 
 use crate::{
     actions::{ApiResult, call_api, start_login},
-    auth::{RenewalState, use_auth},
+    auth::{Credentials, RenewalState, use_auth},
     components::{ClientOnly, EventLogView, LoginButton},
 };
 
@@ -13,21 +14,42 @@ use crate::{
 pub fn ApiPage() -> impl IntoView {
     let result = RwSignal::new(None::<Result<ApiResult, String>>);
     let message = RwSignal::new(String::new());
-    let endpoints: [(&'static str, &'static str, &'static str); 4] = [
-        ("GET", "/api/public", "no token needed"),
-        ("GET", "/api/private", "any valid token"),
-        ("GET", "/api/private-scoped", "needs read:messages"),
-        ("GET", "/api/messages", "your messages; needs read:messages"),
+    let endpoints: [(&'static str, &'static str, &'static str, Credentials); 4] = [
+        (
+            "GET",
+            "/api/public",
+            "no token needed, so none is sent",
+            Credentials::None,
+        ),
+        (
+            "GET",
+            "/api/private",
+            "any valid token",
+            Credentials::AccessToken,
+        ),
+        (
+            "GET",
+            "/api/private-scoped",
+            "needs read:messages",
+            Credentials::AccessToken,
+        ),
+        (
+            "GET",
+            "/api/messages",
+            "your messages; needs read:messages",
+            Credentials::AccessToken,
+        ),
     ];
     view! {
+        <Title text="API"/>
         <section>
             <h1>"Call the API"</h1>
-            <p class="hint">"Each call sends the access token in the Authorization header, never in the URL."</p>
+            <p class="hint">"Each call that needs the access token sends it in the Authorization header, never in the URL."</p>
             <ClientOnly>
                 <ul class="api-calls">
-                    {endpoints.into_iter().map(|(method, path, what)| view! {
+                    {endpoints.into_iter().map(|(method, path, what, credentials)| view! {
                         <li>
-                            <button type="button" on:click=move |_| call_api(method, path, None, result)>
+                            <button type="button" on:click=move |_| call_api(method, path, None, credentials, result)>
                                 {format!("{method} {path}")}
                             </button>
                             <span class="hint">{what}</span>
@@ -39,7 +61,7 @@ pub fn ApiPage() -> impl IntoView {
                     on:submit=move |event| {
                         event.prevent_default();
                         let body = serde_json::json!({ "text": message.get_untracked() }).to_string();
-                        call_api("POST", "/api/messages", Some(body), result);
+                        call_api("POST", "/api/messages", Some(body), Credentials::AccessToken, result);
                     }
                 >
                     <label for="message">"New message (needs write:messages)"</label>
@@ -77,14 +99,24 @@ fn SessionEndedNotice() -> impl IntoView {
 }
 
 /// The last call's answer; a 403 `insufficient_scope` offers to ask for the
-/// missing scopes (incremental consent).
+/// missing scopes (incremental consent). A live region that is there before
+/// the first call, so that screen readers announce each answer.
 #[component]
 fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
+    view! {
+        <div role="status" aria-label="API result">
+            <ApiAnswer result/>
+        </div>
+    }
+}
+
+#[component]
+fn ApiAnswer(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
     let login_error = RwSignal::new(None::<String>);
     move || {
         result.get().map(|outcome| match outcome {
             Err(error) => view! {
-                <div class="status-bad callout" role="alert">{format!("The call failed: {error}")}</div>
+                <div class="status-bad callout">{format!("The call failed: {error}")}</div>
             }
             .into_any(),
             Ok(response) => {

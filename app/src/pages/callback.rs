@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use crate::{
@@ -28,7 +29,8 @@ pub fn Callback() -> impl IntoView {
         });
     });
     view! {
-        <section aria-live="polite">
+        <Title text="Signing in"/>
+        <section>
             <h1>"Signing you in"</h1>
             <p class="hint">
                 "The tokens are in this page's URL fragment, which never reaches the server: "
@@ -43,7 +45,7 @@ pub fn Callback() -> impl IntoView {
                         </div>
                     }.into_any(),
                     CallbackState::Working | CallbackState::Done => {
-                        view! { <p data-testid="callback-status">"Checking the response…"</p> }.into_any()
+                        view! { <p role="status" data-testid="callback-status">"Checking the response…"</p> }.into_any()
                     }
                     CallbackState::ProviderError { error, description } => view! {
                         <div class="status-bad callout" role="alert" data-testid="callback-error">

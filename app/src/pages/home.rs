@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::{
     SpaConfig,
@@ -10,6 +11,7 @@ use crate::{
 pub fn Home() -> impl IntoView {
     let config = expect_context::<SpaConfig>();
     view! {
+        <Title text="Home"/>
         <section>
             <h1>"The OAuth 2.0 implicit grant, in Rust"</h1>
             <p>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 use serde_json::{Map, Value};
 
 use crate::{
@@ -6,6 +7,7 @@ use crate::{
     auth::use_auth,
     components::{ClientOnly, EventLogView, LoginButton},
 };
+use leptos_router::components::A;
 
 /// The validated ID token's claims, and what the UserInfo endpoint says.
 #[component]
@@ -16,22 +18,47 @@ pub fn Profile() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| !s.id_claims.is_empty()))
     };
     view! {
+        <Title text="Profile"/>
         <section>
             <h1>"Profile"</h1>
             <p class="hint">"The claims of the ID token, after every check of OIDC Core §3.2.2.11 passed."</p>
             <ClientOnly>
-                <Show
-                    when=has_id_token
-                    fallback=|| view! { <p>"No ID token: log in with response type \"id_token token\"."</p> <LoginButton/> }
-                >
+                <Show when=has_id_token fallback=NoClaims>
                     {move || auth.session.with(|s| {
-                        s.as_ref().map(|s| view! { <ClaimsTable claims=s.id_claims.clone() testid="claims"/> })
+                        s.as_ref().map(|s| view! {
+                            <ClaimsTable claims=s.id_claims.clone() caption="ID token claims" testid="claims"/>
+                        })
                     })}
                     <UserInfo/>
                 </Show>
             </ClientOnly>
         </section>
         <EventLogView/>
+    }
+}
+
+/// Why there are no claims to show, and what to do about it.
+#[component]
+fn NoClaims() -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        if auth.is_authenticated() {
+            view! {
+                <p data-testid="profile-empty">
+                    "No ID token: this login asked for response type \"token\", an access token only. "
+                    "Choose \"id_token token\" in "<A href="/settings">"Settings"</A>" and log in again."
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <p data-testid="profile-empty">
+                    "You are signed out: log in to see who you are, from the claims of your ID token."
+                </p>
+                <LoginButton/>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -46,20 +73,28 @@ fn UserInfo() -> impl IntoView {
             "only when their " <code>"sub"</code> " is the ID token's (OIDC Core §5.3.2)."
         </p>
         <button type="button" on:click=move |_| load_userinfo(result)>"Fetch UserInfo"</button>
-        {move || result.get().map(|outcome| match outcome {
-            Ok(claims) => view! { <ClaimsTable claims testid="userinfo"/> }.into_any(),
-            Err(why) => view! {
-                <p class="status-bad" role="alert" data-testid="userinfo-error">{why}</p>
-            }.into_any(),
-        })}
+        // A live region there before the answer, so that it is announced.
+        <div role="status" aria-label="UserInfo result">
+            {move || result.get().map(|outcome| match outcome {
+                Ok(claims) => view! { <ClaimsTable claims caption="UserInfo claims" testid="userinfo"/> }.into_any(),
+                Err(why) => view! {
+                    <p class="status-bad callout" data-testid="userinfo-error">{why}</p>
+                }.into_any(),
+            })}
+        </div>
     }
 }
 
 /// Claims as a two-column table.
 #[component]
-fn ClaimsTable(claims: Map<String, Value>, testid: &'static str) -> impl IntoView {
+fn ClaimsTable(
+    claims: Map<String, Value>,
+    caption: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
     view! {
         <table class="claims" data-testid=testid>
+            <caption>{caption}</caption>
             <thead><tr><th scope="col">"Claim"</th><th scope="col">"Value"</th></tr></thead>
             <tbody>
                 {claims.into_iter().map(|(name, value)| {

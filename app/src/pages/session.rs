@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::{
     actions::renew_now,
@@ -36,10 +37,14 @@ pub fn SessionPage() -> impl IntoView {
         }
     };
     view! {
+        <Title text="Session"/>
         <section>
             <h1>"Session"</h1>
             <ClientOnly>
-                <Show when=move || auth.is_authenticated() fallback=|| view! { <p>"Signed out."</p> }>
+                <Show
+                    when=move || auth.is_authenticated()
+                    fallback=|| view! { <p>"No tokens in this tab, so nothing counts down."</p> }
+                >
                     <dl class="origins">
                         <dt>"Access token expires in"</dt>
                         <dd data-testid="access-token-expiry">
@@ -57,14 +62,24 @@ pub fn SessionPage() -> impl IntoView {
                         <dd>{move || auth.settings.with(|s| s.token_storage.label())}</dd>
                         <dt>"Silent renewal"</dt>
                         <dd data-testid="renewal-state">
+                            // The state is a live region; the countdown beside
+                            // it is not, or it would be read out every second.
+                            <span role="status" aria-label="Silent renewal">
+                                {move || match auth.renewal.get() {
+                                    RenewalState::Idle => "idle",
+                                    RenewalState::Scheduled { .. } => "scheduled",
+                                    RenewalState::InFlight => "renewing now",
+                                    RenewalState::Failed { .. } => "failed",
+                                    RenewalState::SessionEnded { .. } => "stopped",
+                                }}
+                            </span>
                             {move || match auth.renewal.get() {
-                                RenewalState::Idle => "idle".to_owned(),
-                                RenewalState::Scheduled { at_ms } => format!("next renewal in {}", remaining(Some(at_ms))),
-                                RenewalState::InFlight => "renewing now…".to_owned(),
+                                RenewalState::Idle | RenewalState::InFlight => String::new(),
+                                RenewalState::Scheduled { at_ms } => format!(" — next renewal in {}", remaining(Some(at_ms))),
                                 RenewalState::Failed { reason, retry_at_ms } => {
-                                    format!("last attempt failed: {reason}; retry in {}", remaining(Some(retry_at_ms)))
+                                    format!(": {reason}; retry in {}", remaining(Some(retry_at_ms)))
                                 }
-                                RenewalState::SessionEnded { reason } => format!("stopped: {reason}"),
+                                RenewalState::SessionEnded { reason } => format!(": {reason}"),
                             }}
                         </dd>
                     </dl>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 use protocol::{ResponseMode, ResponseType};
 
 use crate::{
@@ -12,13 +13,14 @@ use crate::{
 pub fn SettingsPage() -> impl IntoView {
     let auth = use_auth();
     view! {
+        <Title text="Settings"/>
         <section>
             <h1>"Settings"</h1>
             <ClientOnly>
                 <fieldset>
                     <legend>"Where to keep the tokens"</legend>
                     <p class="hint">
-                        "RFC 9700 (OAuth 2.0 Security BCP) §4.16 and the browser-based apps guidance: "
+                        "OAuth 2.0 for Browser-Based Applications (IETF draft), on token storage: "
                         "anything a script can read, an XSS bug can steal. Memory is the default."
                     </p>
                     {TokenStorage::ALL.into_iter().map(|storage| view! {
@@ -116,7 +118,8 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 /// A whole number of seconds from `min` to `max`; anything else is refused
-/// and the field shows the setting in force again.
+/// with a message (an alert, and part of the field's description while it
+/// stands) and the field shows the setting in force again.
 #[component]
 fn NumberSetting(
     id: &'static str,
@@ -127,6 +130,16 @@ fn NumberSetting(
     get: impl Fn() -> u64 + Send + Sync + Copy + 'static,
     set: impl Fn(u64) + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
+    let refusal = RwSignal::new(None::<String>);
+    let hint_id = format!("{id}-hint");
+    let refusal_id = format!("{id}-refusal");
+    let described_by = {
+        let (hint_id, refusal_id) = (hint_id.clone(), refusal_id.clone());
+        move || match refusal.get() {
+            Some(_) => format!("{hint_id} {refusal_id}"),
+            None => hint_id.clone(),
+        }
+    };
     view! {
         <div class="number-setting">
             <label for=id>{label}</label>
@@ -136,19 +149,36 @@ fn NumberSetting(
                 min=min.to_string()
                 max=max.to_string()
                 step="1"
+                aria-describedby=described_by
                 prop:value=move || get().to_string()
                 on:change=move |event| {
-                    match event_target_value(&event).trim().parse::<u64>() {
-                        Ok(value) if (min..=max).contains(&value) => set(value),
+                    let typed = event_target_value(&event);
+                    match typed.trim().parse::<u64>() {
+                        Ok(value) if (min..=max).contains(&value) => {
+                            refusal.set(None);
+                            set(value);
+                        }
                         _ => {
-                            // Refused: show the value in force, not the typo.
+                            let kept = get();
+                            // A browser gives "" for what is not a number at all.
+                            let what = match typed.trim() {
+                                "" => "That".to_owned(),
+                                typed => typed.to_owned(),
+                            };
+                            refusal.set(Some(format!(
+                                "{what} is not a whole number from {min} to {max}: the setting stays {kept}."
+                            )));
+                            // Show the value in force, not the typo.
                             let input = event_target::<leptos::web_sys::HtmlInputElement>(&event);
-                            input.set_value(&get().to_string());
+                            input.set_value(&kept.to_string());
                         }
                     }
                 }
             />
-            <span class="hint">{hint}</span>
+            <span class="hint" id=hint_id>{hint}</span>
+            {move || refusal.get().map(|message| view! {
+                <p class="status-bad" role="alert" id=refusal_id.clone()>{message}</p>
+            })}
         </div>
     }
 }
