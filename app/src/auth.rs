@@ -32,8 +32,8 @@ pub enum Credentials {
     /// `Authorization: Bearer <access token>` (RFC 6750 §2.1), when the
     /// session has one.
     AccessToken,
-    /// Nothing: the route is public, and a bearer token goes only where it
-    /// is needed (anyone holding it can use it, RFC 6750 §5.1).
+    /// Nothing: the route is public, and a bearer token, which anyone holding
+    /// it can use (RFC 6750 §1.2), goes only where it is needed (§5.3).
     None,
 }
 

@@ -237,7 +237,7 @@ impl Quartiles {
         Self(ratios)
     }
 
-    /// The value below which `fraction` of the ratios lie (nearest rank).
+    /// The ratio at rank round(`fraction` × (n − 1)) of the sorted ratios.
     fn at(&self, fraction: f64) -> f64 {
         let last = self.0.len().saturating_sub(1);
         let rank = (fraction * last as f64).round() as usize;

@@ -578,7 +578,7 @@ async fn validate_id_token(
     }
 }
 
-/// One call to the protected API.
+/// One call to the API (its public route included).
 #[derive(Debug, Clone, Copy)]
 pub struct ApiRequest<'a> {
     pub method: &'a str,

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::events::{EventLog, Outcome};
+use crate::events::{Event, EventLog, Outcome};
 
 /// How many of the newest events are shown until the user asks for all.
 /// Rendering the whole log (up to [`EventLog::CAPACITY`]) on every page load
@@ -9,27 +9,38 @@ const SHOWN: usize = 40;
 
 /// The event log: every redirect, check and API call, newest last, each with
 /// the specification section behind it.
+///
+/// The newest events are a `role=log` live region, so each new step is read
+/// out once, in order. It stays silent (`aria-live=off`) until the events
+/// kept from before a reload or redirect are back, or they would all be read
+/// out on every page load; earlier events, shown on request, are a plain
+/// list for the same reason.
 #[component]
 pub fn EventLogView() -> impl IntoView {
     let log = expect_context::<EventLog>();
     let show_all = RwSignal::new(false);
-    let shown = Memo::new(move |_| {
-        log.latest(if show_all.get() {
-            EventLog::CAPACITY
-        } else {
-            SHOWN
-        })
+    let latest = Memo::new(move |_| log.latest(SHOWN));
+    let earlier = Memo::new(move |_| {
+        if !show_all.get() {
+            return Vec::new();
+        }
+        let (mut all, _) = log.latest(EventLog::CAPACITY);
+        all.truncate(all.len().saturating_sub(SHOWN));
+        all
     });
-    let hidden = move || shown.with(|(events, total)| total - events.len());
-    let has_toggle =
-        move || hidden() > 0 || (show_all.get() && shown.with(|(_, total)| *total > SHOWN));
+    let hidden = move || latest.with(|(events, total)| total - events.len());
+    let has_earlier = move || hidden() > 0;
+    // Effects run after hydration, after the app's own restoring effect; the
+    // frame after that, the restored events are on screen.
+    let announce = RwSignal::new(false);
+    Effect::new(move |_| request_animation_frame(move || announce.set(true)));
     view! {
         <section class="event-log" aria-labelledby="event-log-title">
             <div class="section-head">
                 <h2 id="event-log-title">"Event log"</h2>
                 <button type="button" class="secondary" on:click=move |_| log.clear()>"Clear"</button>
             </div>
-            <Show when=has_toggle>
+            <Show when=has_earlier>
                 <p class="event-log-more">
                     <button type="button" class="link" on:click=move |_| show_all.update(|all| *all = !*all)>
                         {move || if show_all.get() {
@@ -43,32 +54,48 @@ pub fn EventLogView() -> impl IntoView {
                     </button>
                 </p>
             </Show>
-            // role=log: a polite live region whose additions are read in
-            // order, so each step is announced as it happens.
-            <div role="log" aria-labelledby="event-log-title">
-            <ol data-testid="event-log">
-                <For each=move || shown.get().0 key=|event| event.seq let:event>
-                    {
-                        let outcome = event.kind.outcome();
-                        let (class, mark) = match outcome {
-                            Outcome::Passed => ("event passed", "✔"),
-                            Outcome::Failed => ("event failed", "✘"),
-                            Outcome::Info => ("event info", "•"),
-                        };
-                        let spec = event.kind.spec();
-                        view! {
-                            <li class=class>
-                                <span class="mark" aria-hidden="true">{mark}</span>
-                                <span class="summary">{event.kind.summary()}</span>
-                                {spec.map(|(label, href)| view! {
-                                    <a class="spec" href=href target="_blank" rel="noopener noreferrer">{label}</a>
-                                })}
-                            </li>
-                        }
-                    }
-                </For>
-            </ol>
+            <div data-testid="event-log">
+                <Show when=move || show_all.get()>
+                    <ol aria-label="Earlier events">
+                        <For each=move || earlier.get() key=|event| event.seq let:event>
+                            <EventLine event/>
+                        </For>
+                    </ol>
+                </Show>
+                <div
+                    role="log"
+                    aria-labelledby="event-log-title"
+                    aria-live=move || if announce.get() { "polite" } else { "off" }
+                >
+                    <ol>
+                        <For each=move || latest.get().0 key=|event| event.seq let:event>
+                            <EventLine event/>
+                        </For>
+                    </ol>
+                </div>
             </div>
         </section>
+    }
+}
+
+/// One event: its outcome, what happened, and the spec section behind it.
+#[component]
+fn EventLine(event: Event) -> impl IntoView {
+    let (class, mark) = match event.kind.outcome() {
+        Outcome::Passed => ("event passed", "✔"),
+        Outcome::Failed => ("event failed", "✘"),
+        Outcome::Info => ("event info", "•"),
+    };
+    let spec = event.kind.spec();
+    view! {
+        <li class=class>
+            <span class="mark" aria-hidden="true">{mark}</span>
+            <span class="summary">{event.kind.summary()}</span>
+            {spec.map(|(label, href)| view! {
+                <a class="spec" href=href target="_blank" rel="noopener noreferrer">
+                    {label}<span class="visually-hidden">" (opens in a new tab)"</span>
+                </a>
+            })}
+        </li>
     }
 }

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_location;
 
 /// After a navigation inside the app, moves keyboard and screen-reader focus
 /// to the new page's `h1`, as a full page load would start reading the new
-/// page (WCAG 2.4.3 Focus Order). Without it, focus stays on the link just
+/// page (a technique in support of WCAG 2.4.3 Focus Order). Without it, focus stays on the link just
 /// followed and nothing tells a screen-reader user that the page changed.
 /// The first page load is left alone: the browser starts at the top.
 #[component]

@@ -99,14 +99,31 @@ fn SessionEndedNotice() -> impl IntoView {
 }
 
 /// The last call's answer; a 403 `insufficient_scope` offers to ask for the
-/// missing scopes (incremental consent). A live region that is there before
-/// the first call, so that screen readers announce each answer.
+/// missing scopes (incremental consent). A one-line summary of it is a live
+/// region, there before the first call, so that screen readers announce each
+/// answer without reading out the whole body.
 #[component]
 fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
+    let summary = move || {
+        result.with(|outcome| match outcome {
+            None => String::new(),
+            Some(Err(error)) => format!("The call failed: {error}"),
+            Some(Ok(response)) => {
+                let error = response
+                    .www_authenticate
+                    .as_deref()
+                    .map(BearerChallenge::parse)
+                    .and_then(|c| c.error);
+                match error {
+                    Some(error) => format!("{} → {} {error}", response.request, response.status),
+                    None => format!("{} → {}", response.request, response.status),
+                }
+            }
+        })
+    };
     view! {
-        <div role="status" aria-label="API result">
-            <ApiAnswer result/>
-        </div>
+        <p class="visually-hidden" role="status" aria-label="API result">{summary}</p>
+        <ApiAnswer result/>
     }
 }
 

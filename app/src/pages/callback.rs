@@ -45,7 +45,7 @@ pub fn Callback() -> impl IntoView {
                         </div>
                     }.into_any(),
                     CallbackState::Working | CallbackState::Done => {
-                        view! { <p role="status" data-testid="callback-status">"Checking the response…"</p> }.into_any()
+                        view! { <p data-testid="callback-status">"Checking the response…"</p> }.into_any()
                     }
                     CallbackState::ProviderError { error, description } => view! {
                         <div class="status-bad callout" role="alert" data-testid="callback-error">

@@ -73,15 +73,20 @@ fn UserInfo() -> impl IntoView {
             "only when their " <code>"sub"</code> " is the ID token's (OIDC Core §5.3.2)."
         </p>
         <button type="button" on:click=move |_| load_userinfo(result)>"Fetch UserInfo"</button>
-        // A live region there before the answer, so that it is announced.
-        <div role="status" aria-label="UserInfo result">
-            {move || result.get().map(|outcome| match outcome {
-                Ok(claims) => view! { <ClaimsTable claims caption="UserInfo claims" testid="userinfo"/> }.into_any(),
-                Err(why) => view! {
-                    <p class="status-bad callout" data-testid="userinfo-error">{why}</p>
-                }.into_any(),
+        // A one-line live region, there before the answer, announces it.
+        <p class="visually-hidden" role="status" aria-label="UserInfo result">
+            {move || result.with(|outcome| match outcome {
+                None => String::new(),
+                Some(Ok(claims)) => format!("UserInfo: {} claims", claims.len()),
+                Some(Err(why)) => format!("UserInfo refused: {why}"),
             })}
-        </div>
+        </p>
+        {move || result.get().map(|outcome| match outcome {
+            Ok(claims) => view! { <ClaimsTable claims caption="UserInfo claims" testid="userinfo"/> }.into_any(),
+            Err(why) => view! {
+                <p class="status-bad callout" data-testid="userinfo-error">{why}</p>
+            }.into_any(),
+        })}
     }
 }
 

@@ -66,20 +66,19 @@ pub fn SessionPage() -> impl IntoView {
                             // it is not, or it would be read out every second.
                             <span role="status" aria-label="Silent renewal">
                                 {move || match auth.renewal.get() {
-                                    RenewalState::Idle => "idle",
-                                    RenewalState::Scheduled { .. } => "scheduled",
-                                    RenewalState::InFlight => "renewing now",
-                                    RenewalState::Failed { .. } => "failed",
-                                    RenewalState::SessionEnded { .. } => "stopped",
+                                    RenewalState::Idle => "idle".to_owned(),
+                                    RenewalState::Scheduled { .. } => "scheduled".to_owned(),
+                                    RenewalState::InFlight => "renewing now".to_owned(),
+                                    RenewalState::Failed { reason, .. } => format!("failed: {reason}"),
+                                    RenewalState::SessionEnded { reason } => format!("stopped: {reason}"),
                                 }}
                             </span>
                             {move || match auth.renewal.get() {
-                                RenewalState::Idle | RenewalState::InFlight => String::new(),
                                 RenewalState::Scheduled { at_ms } => format!(" — next renewal in {}", remaining(Some(at_ms))),
-                                RenewalState::Failed { reason, retry_at_ms } => {
-                                    format!(": {reason}; retry in {}", remaining(Some(retry_at_ms)))
+                                RenewalState::Failed { retry_at_ms, .. } => {
+                                    format!("; retry in {}", remaining(Some(retry_at_ms)))
                                 }
-                                RenewalState::SessionEnded { reason } => format!(": {reason}"),
+                                _ => String::new(),
                             }}
                         </dd>
                     </dl>

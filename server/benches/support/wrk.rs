@@ -43,7 +43,8 @@ impl Layout {
 }
 
 /// Runs `run(layout, secs)` for each of `layouts` in turn, each on a runtime
-/// of its own, `secs` from `BENCH_SECS` (else `default_secs`); says so and succeeds
+/// of its own (a pinned one last), `secs` from `BENCH_SECS` (else
+/// `default_secs`); says so and succeeds
 /// when `wrk` is missing. `Pinned` is skipped, with a line saying why, on a
 /// machine with fewer than two usable CPUs.
 pub fn main<F>(
@@ -65,9 +66,16 @@ where
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(default_secs);
+    let mut pinned = false;
     for &layout in layouts {
+        if pinned {
+            // The main thread keeps its pinning: whatever came next would
+            // run on one CPU without saying so.
+            return Err("a pinned layout must come last".into());
+        }
         let mut builder = tokio::runtime::Builder::new_multi_thread();
         if let Layout::Pinned { server, .. } = layout {
+            pinned = true;
             // Threads inherit the affinity of the thread that creates them,
             // so pinning this one before the runtime exists pins all of its.
             pin_main_thread(server)?;
