@@ -270,3 +270,39 @@ test("an error description with HTML in it is shown as text, never run", async (
   await expect(page.getByTestId("callback-error").locator("img, b")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test("no token, state or nonce ends up in either event log or in storage", async ({ page, request }) => {
+  // Every secret value of the flow, as the browser saw it go by.
+  const secrets = new Set<string>();
+  const collect = (params: URLSearchParams, names: string[]) => {
+    for (const name of names) {
+      const value = params.get(name);
+      if (value) secrets.add(value);
+    }
+  };
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.origin === ISSUER && url.pathname === "/authorize") collect(url.searchParams, ["state", "nonce"]);
+  });
+  page.on("framenavigated", (frame) => {
+    const url = frame.url();
+    if (url.includes("#")) {
+      collect(new URLSearchParams(url.slice(url.indexOf("#") + 1)), ["access_token", "id_token", "state"]);
+    }
+  });
+  await firstLogin(page);
+  await openPage(page, "API");
+  await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
+  await expect(page.getByTestId("api-status")).toHaveText("200");
+  // The login's tokens went by (three-part JWTs), so the check below has teeth.
+  expect([...secrets].filter((s) => s.split(".").length === 3).length).toBeGreaterThanOrEqual(2);
+
+  const storage = await page.evaluate(() => JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } }));
+  const issuerLog = await (await request.get(`${ISSUER}/dev/events?limit=100000`)).text();
+  expect(storage).toContain("implicit.events");
+  expect(issuerLog).toContain("tokens_issued");
+  for (const secret of secrets) {
+    expect(storage.includes(secret), `storage holds ${secret.slice(0, 6)}…`).toBe(false);
+    expect(issuerLog.includes(secret), `the issuer's log holds ${secret.slice(0, 6)}…`).toBe(false);
+  }
+});
