@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { ISSUER } from "./origins";
+import { ISSUER, SPA } from "./origins";
 
 // The demo users of the default tenant (shown on the issuer's login page).
 export const ALICE = { username: "alice", password: "wonderland" };
@@ -64,6 +64,33 @@ export async function firstLogin(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: /^Authorize / })).toBeVisible();
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByTestId("user-name")).toBeVisible();
+}
+
+/**
+ * After a first login, logs in again for an access token only
+ * (`response_type=token`; the session and consent exist, so no page shows).
+ */
+export async function loginForAccessTokenOnly(page: Page): Promise<void> {
+  await firstLogin(page);
+  await openPage(page, "Settings");
+  await page.getByRole("radio", { name: /an access token only/ }).check();
+  await openPage(page, "Home");
+  await page.getByRole("button", { name: "Forget tokens" }).click();
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("user-name")).toHaveText("(access token only)");
+}
+
+/**
+ * Stands in for the provider: every authorization request is answered at
+ * once with `access_denied` and this `error_description`, as any provider
+ * may send it.
+ */
+export async function denyWithDescription(page: Page, description: string): Promise<void> {
+  await page.route((url) => url.origin === ISSUER && url.pathname === "/authorize", async (route) => {
+    const state = new URL(route.request().url()).searchParams.get("state") ?? "";
+    const fragment = new URLSearchParams({ error: "access_denied", error_description: description, state });
+    await route.fulfill({ status: 302, headers: { location: `${SPA}/callback#${fragment}` } });
+  });
 }
 
 /** Client-side navigation through the app's menu (keeps in-memory tokens). */

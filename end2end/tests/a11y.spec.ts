@@ -1,7 +1,15 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ISSUER, SPA } from "../origins";
-import { firstLogin, logInAtIssuer, openPage, resetIssuer, setLatency, waitForHydration } from "../helpers";
+import {
+  denyWithDescription,
+  firstLogin,
+  logInAtIssuer,
+  loginForAccessTokenOnly,
+  openPage,
+  resetIssuer,
+  setLatency,
+  waitForHydration,
+} from "../helpers";
 
 // What a screen-reader or keyboard user meets, page by page. axe-core checks
 // the WCAG 2.1 A and AA rules it can decide from the DOM; the tests after it
@@ -191,14 +199,9 @@ test("on a 360-pixel-wide screen long values wrap instead of widening the page",
   const fitsTheScreen = () =>
     page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 
-  // A provider's error whose description is one long word (any provider may
-  // send one): the issuer is stood in for by a route that answers at once.
+  // A provider's error whose description is one long word.
   const word = "x".repeat(300);
-  await page.route((url) => url.origin === ISSUER && url.pathname === "/authorize", async (route) => {
-    const state = new URL(route.request().url()).searchParams.get("state") ?? "";
-    const fragment = new URLSearchParams({ error: "access_denied", error_description: word, state });
-    await route.fulfill({ status: 302, headers: { location: `${SPA}/callback#${fragment}` } });
-  });
+  await denyWithDescription(page, word);
   await page.goto("/");
   await waitForHydration(page);
   await page.getByRole("button", { name: "Log in" }).click();
@@ -261,13 +264,7 @@ test("signed out, each page says so once and says what to do", async ({ page }) 
 test("with an access token only, the profile page says why there are no claims and how to get them", async ({
   page,
 }) => {
-  await firstLogin(page);
-  await openPage(page, "Settings");
-  await page.getByRole("radio", { name: /an access token only/ }).check();
-  await openPage(page, "Home");
-  await page.getByRole("button", { name: "Forget tokens" }).click();
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByTestId("user-name")).toHaveText("(access token only)");
+  await loginForAccessTokenOnly(page);
   await openPage(page, "Profile");
   await expect(page.getByTestId("profile-empty")).toHaveText(
     'No ID token: this login asked for response type "token", an access token only. ' +

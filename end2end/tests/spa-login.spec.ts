@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { armFault, firstLogin, logInAtIssuer, openPage, resetIssuer, rotateKeys, waitForApp } from "../helpers";
+import { armFault, denyWithDescription, firstLogin, logInAtIssuer, openPage, resetIssuer, rotateKeys, waitForApp } from "../helpers";
 
 test.beforeEach(async ({ request }) => {
   await resetIssuer(request);
@@ -258,11 +258,7 @@ test("a 403 insufficient_scope leads to a login asking for that scope, then the 
 
 test("an error description with HTML in it is shown as text, never run", async ({ page }) => {
   const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
-  await page.route(`${ISSUER}/authorize**`, async (route) => {
-    const state = new URL(route.request().url()).searchParams.get("state") ?? "";
-    const fragment = new URLSearchParams({ error: "access_denied", error_description: hostile, state });
-    await route.fulfill({ status: 302, headers: { location: `${SPA}/callback#${fragment}` } });
-  });
+  await denyWithDescription(page, hostile);
   await page.goto("/");
   await waitForApp(page);
   await page.getByRole("button", { name: "Log in" }).click();

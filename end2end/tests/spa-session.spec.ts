@@ -8,6 +8,7 @@ import {
   firstLogin,
   isSilentAuthorize,
   logInAtIssuer,
+  loginForAccessTokenOnly,
   openPage,
   resetIssuer,
   setLatency,
@@ -348,14 +349,7 @@ test("after logout, a silent authentication gives login_required", async ({ page
 test("without an id_token to hint with, the provider asks \"Log out?\" and ends its session once the user confirms", async ({
   page,
 }) => {
-  await firstLogin(page);
-  await openPage(page, "Settings");
-  await page.getByRole("radio", { name: /an access token only/ }).check();
-  await openPage(page, "Home");
-  // Log in again, now for an access token only (session and consent exist).
-  await page.getByRole("button", { name: "Forget tokens" }).click();
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByTestId("user-name")).toHaveText("(access token only)");
+  await loginForAccessTokenOnly(page);
   // The first page load already logged a login_required: start a clean log.
   await page.getByRole("button", { name: "Clear" }).click();
   await expect(page.getByTestId("event-log")).not.toContainText("login_required");

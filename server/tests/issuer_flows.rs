@@ -993,6 +993,12 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
             .body(axum::body::Body::empty())
             .unwrap()
     };
+    let post_form = |uri: &str, cookie: &str, form: String| {
+        with_cookie(axum::http::Request::post(uri), cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(form))
+            .unwrap()
+    };
 
     let response = send(get(format!("/authorize?{}", encode(&request())), "")).await;
     let (browser, attributes) =
@@ -1001,13 +1007,7 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
     let login = header(&response.headers, "location").to_owned();
     let page = send(get(login, &browser)).await;
     let form = login_form(&page.body, "alice", "wonderland");
-    let response = send(
-        with_cookie(axum::http::Request::post("/login"), &browser)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::from(encode(&form)))
-            .unwrap(),
-    )
-    .await;
+    let response = send(post_form("/login", &browser, encode(&form))).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     let (session, attributes) =
         cookie_set(&response.headers, server::issuer::SESSION_COOKIE_HOST).expect("session cookie");
@@ -1042,13 +1042,7 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
         ("client_id", "demo-spa".to_owned()),
         ("decision", "logout".to_owned()),
     ];
-    let response = send(
-        with_cookie(axum::http::Request::post("/oidc/logout/confirm"), &session)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::from(encode(&form)))
-            .unwrap(),
-    )
-    .await;
+    let response = send(post_form("/oidc/logout/confirm", &session, encode(&form))).await;
     assert!(response.body.contains("You are logged out"));
     let (removed, attributes) =
         cookie_set(&response.headers, server::issuer::SESSION_COOKIE_HOST).expect("a removal");
