@@ -224,6 +224,31 @@ async fn a_token_with_one_flipped_signature_bit_is_refused() {
 }
 
 #[tokio::test]
+async fn a_cached_tokens_signature_under_other_claims_is_refused() {
+    let api = spawn_api().await;
+    let builder = api.token().claim("scope", "openid read:messages");
+    let token = builder.sign(&api.issuer.key());
+    api.get(PRIVATE, &token).await.assert_ok_for_alice();
+    // Now in the verified-token cache. The same signature with more scope,
+    // another subject, or the header alone changed is another token.
+    let signature = token.rsplit_once('.').unwrap().1;
+    for forged in [
+        builder
+            .clone()
+            .claim("scope", "openid read:messages write:messages"),
+        builder.clone().claim("sub", "auth0|mallory"),
+        builder.clone().header("x", 1),
+    ] {
+        let forged = format!("{}.{signature}", forged.signing_input());
+        api.get(PRIVATE, &forged).await.assert_invalid_token();
+        api.get("/api/messages", &forged)
+            .await
+            .assert_invalid_token();
+    }
+    api.get(PRIVATE, &token).await.assert_ok_for_alice();
+}
+
+#[tokio::test]
 async fn an_expired_token_is_refused() {
     let api = spawn_api().await;
     let leeway = api.config.leeway_secs;

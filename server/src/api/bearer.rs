@@ -62,7 +62,8 @@
 //! # What is checked, in order
 //!
 //! 1. **Where the token is** (RFC 6750 §2.1): the `Authorization` header
-//!    only, scheme `Bearer` in any case, one header, one `b64token`. No
+//!    only, scheme `Bearer` in any case, one header, one `b64token` (the
+//!    character check runs when the cache does not know the token). No
 //!    header or another scheme is a request without credentials (401, a bare
 //!    challenge, §3.1); two headers, an empty or a two-part token, or an
 //!    `access_token` query parameter is `invalid_request` (400).
@@ -90,13 +91,18 @@
 //!
 //! An RSA signature check on every request would cost the API about half
 //! its throughput. So the result of a **fully successful** verification
-//! (steps 1–5) is remembered, keyed by the SHA-256 of the exact token bytes,
-//! and a later request with the same token skips steps 2–5:
+//! (steps 1–5) is remembered, and a later request with the very same token
+//! bytes skips the rest of step 1 and steps 2–5:
 //! - only successes are cached, so nothing an attacker sends without a
 //!   valid token changes what is stored (no negative cache to poison);
-//! - the key is a collision-resistant hash of the whole token, signature
-//!   included: a token that differs in one bit is a different entry, and
-//!   the token itself is never stored or logged;
+//! - an entry is found by the SHA-256 of the token's signature and then
+//!   matched on its signing input (`header.payload`) byte for byte; equal
+//!   digests mean equal signatures (collision resistance), so a hit is
+//!   exactly the token once verified, and a token that differs in one bit
+//!   is not one. The token itself is never stored or logged: without its
+//!   signature, a signing input is only the header and claims, and a
+//!   signature cannot be had back from its digest. Hashing the signature
+//!   alone (342 of about 900 bytes for RS256) keeps a hit cheap;
 //! - every hit re-checks the time claims against the clock, so an entry
 //!   dies at `exp` exactly as a fresh verification would;
 //! - every hit checks that the key which verified the token is still the
@@ -110,6 +116,7 @@
 use std::{
     collections::HashMap,
     fmt,
+    hash::{BuildHasherDefault, Hash, Hasher},
     marker::PhantomData,
     str::FromStr,
     sync::{Arc, PoisonError, RwLock},
@@ -559,24 +566,33 @@ impl BearerAuth {
 
     /// Finds the bearer token of a request (RFC 6750 §2.1) and verifies it.
     pub async fn authenticate(&self, parts: &Parts) -> Result<Arc<Claims>, BearerError> {
-        let realm = || self.0.realm.clone();
-        match bearer_token(&parts.headers, parts.uri.query()) {
-            Ok(token) => self.verify(token).await,
-            Err(Extraction::Missing) => Err(BearerError::MissingToken { realm: realm() }),
-            Err(Extraction::Malformed(reason)) => {
-                tracing::debug!(reason, "malformed bearer request");
-                Err(BearerError::InvalidRequest {
-                    realm: realm(),
-                    reason,
-                })
-            }
+        match bearer_credentials(&parts.headers, parts.uri.query()) {
+            Ok(token) => self.verify_bytes(token).await,
+            Err(Extraction::Missing) => Err(BearerError::MissingToken {
+                realm: self.0.realm.clone(),
+            }),
+            Err(Extraction::Malformed(reason)) => Err(self.malformed(reason)),
         }
     }
 
     /// Verifies one access token: from the cache when these exact bytes
     /// were fully verified before and nothing has changed since, otherwise
-    /// every check of the module docs.
+    /// every check of the module docs. A token that is not one `b64token`
+    /// is an `invalid_request`, as in a header.
     pub async fn verify(&self, token: &str) -> Result<Arc<Claims>, BearerError> {
+        self.verify_bytes(token.as_bytes()).await
+    }
+
+    fn malformed(&self, reason: &'static str) -> BearerError {
+        tracing::debug!(reason, "malformed bearer request");
+        BearerError::InvalidRequest {
+            realm: self.0.realm.clone(),
+            reason,
+        }
+    }
+
+    /// The cache first, on the raw bytes; everything else on a miss.
+    async fn verify_bytes(&self, token: &[u8]) -> Result<Arc<Claims>, BearerError> {
         let inner = &*self.0;
         if token.len() > MAX_TOKEN_BYTES {
             // Refused before anything, hashing included, is spent on it.
@@ -587,34 +603,46 @@ impl BearerAuth {
             });
         }
         let now = inner.clock.now();
-        let digest = TokenDigest::of(token);
-        match inner
-            .verified
-            .get(&digest, |hit| self.still_valid(hit, now))
-        {
-            Cached::Valid(claims) => return Ok(claims),
-            // Expired, or its key was rotated out: verify from scratch, which
-            // gives the precise reason in the log.
-            Cached::Stale => inner.verified.remove(&digest),
-            Cached::Absent => {}
+        // No dot: no JWS, so nothing to look up (full verification says why).
+        let cache_key = CacheKey::of(token);
+        if let Some(cache_key) = &cache_key {
+            match inner
+                .verified
+                .get(cache_key, |hit| self.still_valid(hit, now))
+            {
+                Cached::Valid(claims) => return Ok(claims),
+                // Expired, or its key was rotated out: verify from scratch,
+                // which gives the precise reason in the log.
+                Cached::Stale => inner.verified.remove(cache_key),
+                Cached::Absent => {}
+            }
         }
-        match self.verify_uncached(token, now).await {
+        // Checked here rather than on every request: a hit is, byte for
+        // byte, a token that passed this check when it was first verified.
+        let token = b64token(token).map_err(|reason| self.malformed(reason))?;
+        // Boxed: the cold path's future (JSON, RSA, maybe a JWKS fetch) is
+        // over a kilobyte, and unboxed it would be part of every request's
+        // future, copied on each move even when the cache answers.
+        match Box::pin(self.verify_uncached(token, now)).await {
             Ok(verified) => {
                 let claims = Arc::clone(&verified.claims);
-                inner
-                    .verified
-                    .insert(digest, verified, now, inner.leeway_secs);
+                // A verified token is a JWS, so it has its dot.
+                if let Some(cache_key) = &cache_key {
+                    inner
+                        .verified
+                        .insert(cache_key, verified, now, inner.leeway_secs);
+                }
                 Ok(claims)
             }
             Err(Failure::Token(reason)) => {
-                tracing::debug!(token = %digest.fingerprint(), %reason, "bearer token refused");
+                tracing::debug!(token = %TokenDigest::of(token.as_bytes()).fingerprint(), %reason, "bearer token refused");
                 Err(BearerError::InvalidToken {
                     realm: inner.realm.clone(),
                     reason,
                 })
             }
             Err(Failure::KeysUnavailable) => {
-                tracing::debug!(token = %digest.fingerprint(), "bearer token not checked: no signing keys");
+                tracing::debug!(token = %TokenDigest::of(token.as_bytes()).fingerprint(), "bearer token not checked: no signing keys");
                 Err(BearerError::KeysUnavailable {
                     retry_after_secs: inner.keys.min_refresh_secs().max(1),
                 })
@@ -776,7 +804,12 @@ enum Extraction {
 
 /// RFC 6750 §2.1: `Authorization: Bearer <b64token>`, the only method this
 /// API supports (§2.2 form bodies and §2.3 query parameters are not).
-fn bearer_token<'a>(headers: &'a HeaderMap, query: Option<&str>) -> Result<&'a str, Extraction> {
+/// Returns the credentials' bytes; whether they are one `b64token` is
+/// [`b64token`]'s to say, on the verified-token cache's miss path.
+fn bearer_credentials<'a>(
+    headers: &'a HeaderMap,
+    query: Option<&str>,
+) -> Result<&'a [u8], Extraction> {
     // §2.3 tokens end up in logs and browser history; say so rather than
     // silently ignore one.
     if query.is_some_and(|q| {
@@ -793,8 +826,6 @@ fn bearer_token<'a>(headers: &'a HeaderMap, query: Option<&str>) -> Result<&'a s
     if values.next().is_some() {
         return Err(Extraction::Malformed("more than one Authorization header"));
     }
-    // One pass over the bytes: the b64token check below also rules out
-    // anything that is not visible ASCII.
     let value = value.as_bytes();
     let (scheme, rest) = match value.iter().position(|&b| b == b' ') {
         Some(space) => (&value[..space], &value[space + 1..]),
@@ -809,13 +840,18 @@ fn bearer_token<'a>(headers: &'a HeaderMap, query: Option<&str>) -> Result<&'a s
     if token.is_empty() {
         return Err(Extraction::Malformed("the bearer token is empty"));
     }
-    let not_b64token =
-        Extraction::Malformed("the bearer token is not one b64token (RFC 6750 §2.1)");
+    Ok(token)
+}
+
+/// The credentials as one `b64token` (RFC 6750 §2.1), or why not. This also
+/// rules out anything that is not visible ASCII.
+fn b64token(token: &[u8]) -> Result<&str, &'static str> {
+    const NOT_B64TOKEN: &str = "the bearer token is not one b64token (RFC 6750 §2.1)";
     if !is_b64token(token) {
-        return Err(not_b64token);
+        return Err(NOT_B64TOKEN);
     }
     // Always ASCII here, so always UTF-8.
-    std::str::from_utf8(token).map_err(|_| not_b64token)
+    std::str::from_utf8(token).map_err(|_| NOT_B64TOKEN)
 }
 
 /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
@@ -841,26 +877,83 @@ fn is_b64token_char(b: u8) -> bool {
         | (b == b'/')
 }
 
-/// SHA-256 of a token: the cache key, and (its first 4 bytes) the
-/// fingerprint that stands for the token in logs.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// SHA-256 of a token's signature (the cache key), or of a whole token,
+/// whose first 4 bytes are the fingerprint that stands for it in logs.
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct TokenDigest([u8; 32]);
 
+/// A SHA-256 digest is already uniformly spread, so its first eight bytes
+/// serve as the table hash; hashing it again (std's SipHash) would only
+/// cost time on every request. Flooding is no concern: only verified
+/// tokens are inserted, and nobody picks their digests.
+impl Hash for TokenDigest {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut prefix = [0; 8];
+        prefix.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_ne_bytes(prefix));
+    }
+}
+
+/// The table hasher for [`TokenDigest`] keys: their own first eight bytes.
+#[derive(Default)]
+struct DigestPrefix(u64);
+
+impl Hasher for DigestPrefix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, prefix: u64) {
+        self.0 = prefix;
+    }
+
+    /// Only `write_u64` is ever called (see `TokenDigest`'s `Hash`); this
+    /// keeps the hasher correct should anything else be hashed with it.
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+}
+
 impl TokenDigest {
-    fn of(token: &str) -> Self {
+    fn of(token: &[u8]) -> Self {
         let mut bytes = [0; 32];
-        bytes.copy_from_slice(digest::digest(&digest::SHA256, token.as_bytes()).as_ref());
+        bytes.copy_from_slice(digest::digest(&digest::SHA256, token).as_ref());
         Self(bytes)
     }
 
-    fn fingerprint(&self) -> impl fmt::Display + '_ {
-        struct Hex<'a>(&'a [u8]);
-        impl fmt::Display for Hex<'_> {
+    fn fingerprint(self) -> impl fmt::Display {
+        struct Hex([u8; 4]);
+        impl fmt::Display for Hex {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
             }
         }
-        Hex(&self.0[..4])
+        Hex([self.0[0], self.0[1], self.0[2], self.0[3]])
+    }
+}
+
+/// How the verified-token cache finds a token: the SHA-256 of its
+/// signature, then its signing input (`header.payload`, RFC 7515 §5.1)
+/// compared byte for byte. Equal digests mean equal signatures (SHA-256 is
+/// collision resistant), so a hit is this exact token; yet the cache holds
+/// no credential, since without its signature a JWS is only its header and
+/// claims. Hashing the signature alone (342 bytes for RS256) rather than
+/// the whole token (about 900) is most of what a hit costs.
+struct CacheKey<'a> {
+    signature: TokenDigest,
+    signing_input: &'a [u8],
+}
+
+impl<'a> CacheKey<'a> {
+    /// `None` without a dot, which no JWS lacks.
+    fn of(token: &'a [u8]) -> Option<Self> {
+        let dot = memchr::memrchr(b'.', token)?;
+        Some(Self {
+            signature: TokenDigest::of(&token[dot + 1..]),
+            signing_input: &token[..dot],
+        })
     }
 }
 
@@ -881,24 +974,31 @@ enum Cached {
     Absent,
 }
 
+/// One verified token in the cache, under the digest of its signature.
+struct Entry {
+    /// Compared on every hit; see [`CacheKey`].
+    signing_input: Box<[u8]>,
+    verified: Verified,
+}
+
 /// The bounded cache of verified tokens (see the module docs for why it is safe).
 struct VerifiedTokens {
     capacity: usize,
-    entries: RwLock<HashMap<TokenDigest, Verified>>,
+    entries: RwLock<HashMap<TokenDigest, Entry, BuildHasherDefault<DigestPrefix>>>,
 }
 
 impl VerifiedTokens {
     fn new(capacity: usize) -> Self {
         Self {
             capacity,
-            entries: RwLock::new(HashMap::new()),
+            entries: RwLock::default(),
         }
     }
 
     /// The cached entry's claims if `valid` still accepts it. Checked under
     /// the read lock, so a hit writes one reference count and nothing else
     /// that other requests share.
-    fn get(&self, digest: &TokenDigest, valid: impl FnOnce(&Verified) -> bool) -> Cached {
+    fn get(&self, key: &CacheKey, valid: impl FnOnce(&Verified) -> bool) -> Cached {
         if self.capacity == 0 {
             return Cached::Absent;
         }
@@ -906,38 +1006,47 @@ impl VerifiedTokens {
             .entries
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(digest)
+            .get(&key.signature)
         {
-            Some(hit) if valid(hit) => Cached::Valid(Arc::clone(&hit.claims)),
+            // Same signature, other claims: not this token (and never a
+            // valid one: a signature verifies one signing input only).
+            Some(hit) if *hit.signing_input != *key.signing_input => Cached::Absent,
+            Some(hit) if valid(&hit.verified) => Cached::Valid(Arc::clone(&hit.verified.claims)),
             Some(_) => Cached::Stale,
             None => Cached::Absent,
         }
     }
 
-    fn remove(&self, digest: &TokenDigest) {
+    fn remove(&self, key: &CacheKey) {
         self.entries
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(digest);
+            .remove(&key.signature);
     }
 
-    fn insert(&self, digest: TokenDigest, verified: Verified, now: u64, leeway: u64) {
+    fn insert(&self, key: &CacheKey, verified: Verified, now: u64, leeway: u64) {
         if self.capacity == 0 {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= self.capacity && !entries.contains_key(&digest) {
-            entries.retain(|_, entry| check_time(&entry.claims, now, leeway).is_ok());
+        if entries.len() >= self.capacity && !entries.contains_key(&key.signature) {
+            entries.retain(|_, entry| check_time(&entry.verified.claims, now, leeway).is_ok());
             if entries.len() >= self.capacity
                 && let Some(soonest) = entries
                     .iter()
-                    .min_by_key(|(_, entry)| entry.claims.exp)
+                    .min_by_key(|(_, entry)| entry.verified.claims.exp)
                     .map(|(digest, _)| *digest)
             {
                 entries.remove(&soonest);
             }
         }
-        entries.insert(digest, verified);
+        entries.insert(
+            key.signature,
+            Entry {
+                signing_input: key.signing_input.into(),
+                verified,
+            },
+        );
     }
 
     #[cfg(test)]
@@ -1035,11 +1144,14 @@ mod tests {
         request.body(()).unwrap().into_parts().0.headers
     }
 
+    /// What a request's credentials come to before any cache lookup or
+    /// signature check: the token, or why there is none.
     fn extract<'a>(headers: &'a HeaderMap, query: Option<&str>) -> Result<&'a str, String> {
-        bearer_token(headers, query).map_err(|e| match e {
+        let token = bearer_credentials(headers, query).map_err(|e| match e {
             Extraction::Missing => "missing".to_owned(),
             Extraction::Malformed(reason) => reason.to_owned(),
-        })
+        })?;
+        b64token(token).map_err(str::to_owned)
     }
 
     #[test]
@@ -1175,7 +1287,7 @@ mod tests {
 
     #[test]
     fn the_fingerprint_is_eight_hex_digits_of_the_sha256() {
-        let fp = TokenDigest::of("abc").fingerprint().to_string();
+        let fp = TokenDigest::of(b"abc").fingerprint().to_string();
         // SHA-256("abc") = ba7816bf...
         assert_eq!(fp, "ba7816bf");
     }
@@ -1191,36 +1303,57 @@ mod tests {
     #[test]
     fn the_verified_token_cache_is_bounded_and_evicts_expired_then_soonest_entries() {
         let cache = VerifiedTokens::new(2);
-        let (a, b, c, d) = (
-            TokenDigest::of("a"),
-            TokenDigest::of("b"),
-            TokenDigest::of("c"),
-            TokenDigest::of("d"),
-        );
-        cache.insert(a, verified(100), 0, 0);
-        cache.insert(b, verified(500), 0, 0);
+        let [a, b, c, d] = [b"h.p.a", b"h.p.b", b"h.p.c", b"h.p.d"].map(|token| key(token));
+        cache.insert(&a, verified(100), 0, 0);
+        cache.insert(&b, verified(500), 0, 0);
         // At t=200, a has expired: it goes, b stays.
-        cache.insert(c, verified(300), 200, 0);
+        cache.insert(&c, verified(300), 200, 0);
         assert_eq!(cache.len(), 2);
         assert!(!holds(&cache, &a) && holds(&cache, &b));
         // Nothing expired: the soonest to expire (c) goes.
-        cache.insert(d, verified(900), 200, 0);
+        cache.insert(&d, verified(900), 200, 0);
         assert_eq!(cache.len(), 2);
         assert!(!holds(&cache, &c) && holds(&cache, &d));
         // An entry the caller no longer accepts is reported, not returned.
         assert!(matches!(cache.get(&d, |_| false), Cached::Stale));
     }
 
-    fn holds(cache: &VerifiedTokens, digest: &TokenDigest) -> bool {
-        matches!(cache.get(digest, |_| true), Cached::Valid(_))
+    fn key(token: &[u8]) -> CacheKey<'_> {
+        CacheKey::of(token).unwrap()
+    }
+
+    fn holds(cache: &VerifiedTokens, key: &CacheKey) -> bool {
+        matches!(cache.get(key, |_| true), Cached::Valid(_))
+    }
+
+    #[test]
+    fn a_cached_signature_under_other_claims_is_no_hit() {
+        let cache = VerifiedTokens::new(10);
+        cache.insert(&key(b"header.payload.signature"), verified(100), 0, 0);
+        assert!(holds(&cache, &key(b"header.payload.signature")));
+        for other in [
+            &b"header.payload2.signature"[..],
+            b"header2.payload.signature",
+            b"header.payloa.signature",
+            b"headerpayload.signature",
+            b".signature",
+        ] {
+            assert!(
+                !holds(&cache, &key(other)),
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
+        assert!(!holds(&cache, &key(b"header.payload.signaturf")));
+        assert!(CacheKey::of(b"no-dot-at-all").is_none());
     }
 
     #[test]
     fn a_cache_of_size_zero_remembers_nothing() {
         let cache = VerifiedTokens::new(0);
-        cache.insert(TokenDigest::of("a"), verified(100), 0, 0);
+        cache.insert(&key(b"h.p.a"), verified(100), 0, 0);
         assert!(matches!(
-            cache.get(&TokenDigest::of("a"), |_| true),
+            cache.get(&key(b"h.p.a"), |_| true),
             Cached::Absent
         ));
     }
