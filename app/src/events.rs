@@ -22,6 +22,50 @@ pub enum Outcome {
     Info,
 }
 
+/// A check of the authorization response besides the ID token's
+/// ([`IdTokenCheck`]), in the order the callback makes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseCheck {
+    /// The fragment is an authorization response (RFC 6749 §4.2.2, §4.2.2.1).
+    Format,
+    /// An access token of `token_type` Bearer came, as `response_type`
+    /// `token` asks (RFC 6749 §4.2.2).
+    AccessToken,
+    /// An ID token came, as `response_type` `id_token …` asks (OIDC Core §3.2.2.5).
+    IdToken,
+    /// No logout or other login happened while the response was checked,
+    /// so its tokens are still wanted (this app's rule, no spec's).
+    StillWanted,
+}
+
+impl ResponseCheck {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Format => "response format",
+            Self::AccessToken => "access token present",
+            Self::IdToken => "id_token present",
+            Self::StillWanted => "still wanted",
+        }
+    }
+
+    /// The section that requires the check, and a link.
+    pub fn spec(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::Format | Self::AccessToken => Some((
+                "RFC 6749 §4.2.2",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
+            )),
+            Self::IdToken => Some((
+                "OIDC Core §3.2.2.5",
+                "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse",
+            )),
+            Self::StillWanted => None,
+        }
+    }
+}
+
 /// One step of a flow.
 ///
 /// Stored externally tagged (`{"discovered": {…}}`): an internally tagged
@@ -57,9 +101,9 @@ pub enum EventKind {
         passed: bool,
         detail: Option<String>,
     },
-    /// Another check of the response (token type, expires_in, ...).
+    /// A check of the response besides the ID token's.
     ResponseChecked {
-        what: String,
+        check: ResponseCheck,
         passed: bool,
         detail: Option<String>,
     },
@@ -173,11 +217,11 @@ impl EventKind {
                 }
             }
             Self::ResponseChecked {
-                what,
+                check,
                 passed,
                 detail,
             } => {
-                let verdict = if *passed { "passed" } else { "FAILED" };
+                let (what, verdict) = (check.label(), if *passed { "passed" } else { "FAILED" });
                 match detail {
                     Some(d) => format!("{what} {verdict}: {d}"),
                     None => format!("{what} {verdict}"),
@@ -265,10 +309,7 @@ impl EventKind {
                 "RFC 6750 §3",
                 "https://www.rfc-editor.org/rfc/rfc6750#section-3",
             )),
-            Self::ResponseChecked { .. } => Some((
-                "RFC 6749 §4.2.2",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
-            )),
+            Self::ResponseChecked { check, .. } => check.spec(),
             Self::SilentStarted { .. } | Self::SilentFinished { .. } => Some((
                 "OIDC Core §3.1.2.1 (prompt=none)",
                 "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest",
@@ -451,6 +492,29 @@ mod tests {
         assert_eq!(serde_json::from_str::<EventKind>(&json).unwrap(), event);
         assert_eq!(event.outcome(), Outcome::Failed);
         assert_eq!(event.spec().unwrap().0, "OIDC Core §3.2.2.11");
+    }
+
+    #[test]
+    fn a_response_check_is_stored_by_name_and_read_with_its_label() {
+        let event = EventKind::ResponseChecked {
+            check: ResponseCheck::IdToken,
+            passed: false,
+            detail: Some("none came back".into()),
+        };
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(
+            json,
+            r#"{"response_checked":{"check":"id_token","passed":false,"detail":"none came back"}}"#
+        );
+        assert_eq!(event.summary(), "id_token present FAILED: none came back");
+        assert_eq!(event.spec().unwrap().0, "OIDC Core §3.2.2.5");
+        assert_eq!(event.outcome(), Outcome::Failed);
+        let still_wanted = EventKind::ResponseChecked {
+            check: ResponseCheck::StillWanted,
+            passed: false,
+            detail: None,
+        };
+        assert_eq!(still_wanted.spec(), None);
     }
 
     #[test]

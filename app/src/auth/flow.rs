@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     SpaConfig,
-    events::{EventKind, EventLog},
+    events::{EventKind, EventLog, ResponseCheck},
 };
 
 const TX_PREFIX: &str = "implicit.tx.";
@@ -312,7 +312,7 @@ pub(super) async fn accept_response(
             return refuse(
                 &log,
                 EventKind::ResponseChecked {
-                    what: "response format".into(),
+                    check: ResponseCheck::Format,
                     passed: false,
                     detail: Some(e.to_string()),
                 },
@@ -375,7 +375,7 @@ pub(super) async fn accept_response(
             return refuse(
                 &log,
                 EventKind::ResponseChecked {
-                    what: "access token present".into(),
+                    check: ResponseCheck::AccessToken,
                     passed: false,
                     detail: Some(why.clone()),
                 },
@@ -406,7 +406,7 @@ pub(super) async fn accept_response(
             return refuse(
                 &log,
                 EventKind::ResponseChecked {
-                    what: "id_token present".into(),
+                    check: ResponseCheck::IdToken,
                     passed: false,
                     detail: Some(why.clone()),
                 },
@@ -433,7 +433,7 @@ pub(super) async fn accept_response(
 
     if auth.generation.get_untracked() != generation {
         log.push(EventKind::ResponseChecked {
-            what: "still wanted".into(),
+            check: ResponseCheck::StillWanted,
             passed: false,
             detail: Some("a logout or another login happened meanwhile; tokens dropped".into()),
         });
