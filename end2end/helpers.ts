@@ -24,6 +24,22 @@ export async function armFault(
   expect(response.ok(), await response.text()).toBeTruthy();
 }
 
+/** One fault of the issuer's dev controls, as `GET /dev/faults` lists it. */
+export type FaultInfo = {
+  fault: { error: string } | { tamper: string };
+  description: string;
+  caught_by?: { check: string; label: string };
+  spec: string;
+  spec_url: string;
+};
+
+/** Every fault the issuer's dev controls can arm, with the check that must catch it. */
+export async function faultCatalogue(request: APIRequestContext): Promise<FaultInfo[]> {
+  const response = await request.get(`${ISSUER}/dev/faults`);
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).catalogue;
+}
+
 /** Waits until the page has hydrated (client-only parts are rendered). */
 export async function waitForApp(page: Page): Promise<void> {
   await expect(page.getByTestId("session-status")).toBeVisible({ timeout: 20_000 });

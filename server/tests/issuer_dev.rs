@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
-use protocol::at_hash_from_sha256;
+use protocol::{CompactJws, IdTokenCheck, IdTokenExpectations, Nonce, at_hash_from_sha256};
 use serde_json::{Value, json};
 use support_issuer::*;
 
@@ -116,6 +116,56 @@ async fn a_silent_only_fault_spares_interactive_requests() {
             .await
             .contains_key("access_token")
     );
+}
+
+/// Everything `GET /dev/faults` lists can be armed as listed, and each
+/// tampered response is refused by the very check the catalogue names when
+/// the client's own validation (the `protocol` crate the SPA runs) reads it.
+#[tokio::test]
+async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let listed: Value = issuer.get("/dev/faults").await.json().await.unwrap();
+    let catalogue = listed["catalogue"].as_array().unwrap();
+    assert_eq!(listed["armed"], json!([]));
+    assert_eq!(catalogue.len(), 7 + 5, "every tamper and every error");
+    for entry in catalogue {
+        assert!(entry["spec_url"].as_str().unwrap().starts_with("https://"));
+        assert!(!entry["description"].as_str().unwrap().is_empty());
+        arm(&issuer, json!({ "fault": entry["fault"] })).await;
+        let params = request();
+        let answer = fragment(&location(&issuer.authorize(&params).await), CALLBACK);
+        let Some(caught_by) = entry.get("caught_by") else {
+            assert_eq!(answer["error"], entry["fault"]["error"]);
+            continue;
+        };
+        let (access, id) = (&answer["access_token"], &answer["id_token"]);
+        let expected_check: IdTokenCheck =
+            serde_json::from_value(caught_by["check"].clone()).unwrap();
+        assert_eq!(caught_by["label"], expected_check.label());
+        let nonce = Nonce::new(param(&params, "nonce"));
+        let access_sha256 = sha256(access);
+        let expectations = IdTokenExpectations {
+            issuer: &issuer.base,
+            client_id: CLIENT_ID,
+            nonce: &nonce,
+            access_token_sha256: Some(&access_sha256),
+            now: now_secs(),
+            clock_skew: 60,
+            max_age_of_iat: 600,
+        };
+        let claims = CompactJws::parse(id).unwrap().claims;
+        let refused_by = match protocol::check_claims(&claims, &expectations) {
+            // The claims are fine: only the signature can be wrong.
+            Ok(_) => {
+                let verified = issuer.decode(id, CLIENT_ID).await;
+                assert!(verified.is_err(), "{entry}: nothing refuses it");
+                IdTokenCheck::Signature
+            }
+            Err(failure) => failure.check,
+        };
+        assert_eq!(refused_by, expected_check, "{entry}");
+    }
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 //! | `GET /dev/state` | | faults, latency, lifetimes, sessions, consents, keys |
 //! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq` |
 //! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
+//! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
 //! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens |
 //! | `DELETE /dev/faults` | | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
@@ -42,7 +43,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use protocol::ErrorCode;
+use protocol::{ErrorCode, IdTokenCheck};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -76,6 +77,50 @@ pub enum FaultError {
 }
 
 impl FaultError {
+    /// Every error a fault can send.
+    pub const ALL: [Self; 5] = [
+        Self::LoginRequired,
+        Self::ConsentRequired,
+        Self::InteractionRequired,
+        Self::AccessDenied,
+        Self::ServerError,
+    ];
+
+    /// What the error means, and what a correct client does about it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::LoginRequired => {
+                "The user has no session at the issuer. A silent renewal stops and the client asks for an interactive login."
+            }
+            Self::ConsentRequired => {
+                "The user has not consented. A silent renewal stops; an interactive login shows the consent page."
+            }
+            Self::InteractionRequired => {
+                "The issuer must show a page. A silent renewal stops and the client asks for an interactive login."
+            }
+            Self::AccessDenied => {
+                "The user or the issuer said no. The client shows the error, as text, and keeps no token."
+            }
+            Self::ServerError => {
+                "The issuer failed. The client shows the error, as text, and keeps no token."
+            }
+        }
+    }
+
+    /// The section that defines the error, and a link.
+    pub fn spec(self) -> (&'static str, &'static str) {
+        match self {
+            Self::LoginRequired | Self::ConsentRequired | Self::InteractionRequired => (
+                "OIDC Core §3.1.2.6",
+                "https://openid.net/specs/openid-connect-core-1_0.html#AuthError",
+            ),
+            Self::AccessDenied | Self::ServerError => (
+                "RFC 6749 §4.2.2.1",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
+            ),
+        }
+    }
+
     /// The error code sent.
     pub fn code(self) -> ErrorCode {
         match self {
@@ -107,6 +152,113 @@ pub enum Tamper {
     MissingAtHash,
     /// `at_hash` of another access token (token substitution, §3.2.2.9).
     WrongAtHash,
+}
+
+impl Tamper {
+    /// Every way to break a token.
+    pub const ALL: [Self; 7] = [
+        Self::WrongNonce,
+        Self::BadSignature,
+        Self::WrongAud,
+        Self::WrongIss,
+        Self::Expired,
+        Self::MissingAtHash,
+        Self::WrongAtHash,
+    ];
+
+    /// What is done to the response's tokens, and the attack it stands for.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::WrongNonce => {
+                "The ID token's nonce is not the one the request sent: an ID token replayed or injected into this login."
+            }
+            Self::BadSignature => {
+                "One bit of each token's signature is flipped: tokens altered after the issuer signed them."
+            }
+            Self::WrongAud => "aud names someone else: tokens issued to another client or API.",
+            Self::WrongIss => {
+                "iss is another issuer: tokens from a provider this client does not trust."
+            }
+            Self::Expired => "exp is ten minutes ago: stale tokens.",
+            Self::MissingAtHash => {
+                "The ID token has no at_hash although an access token came with it: nothing ties the two together."
+            }
+            Self::WrongAtHash => {
+                "at_hash is that of another access token: an access token substituted in the fragment."
+            }
+        }
+    }
+
+    /// The client's ID token check that must refuse the response
+    /// (OIDC Core §3.2.2.11): its label and section come with it.
+    pub fn caught_by(self) -> IdTokenCheck {
+        match self {
+            Self::WrongNonce => IdTokenCheck::Nonce,
+            Self::BadSignature => IdTokenCheck::Signature,
+            Self::WrongAud => IdTokenCheck::Audience,
+            Self::WrongIss => IdTokenCheck::Issuer,
+            Self::Expired => IdTokenCheck::Expiry,
+            Self::MissingAtHash | Self::WrongAtHash => IdTokenCheck::AtHash,
+        }
+    }
+}
+
+/// One entry of `GET /dev/faults`: a fault, what it breaks, and what must
+/// notice — what a failure playground shows beside its "arm" button.
+#[derive(Debug, Serialize)]
+pub struct FaultInfo {
+    /// The fault, exactly as `POST /dev/faults` takes it.
+    pub fault: Fault,
+    /// What it does and what a correct client does about it.
+    pub description: &'static str,
+    /// For a tampered token, the client check that must refuse it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caught_by: Option<CaughtBy>,
+    /// The rule at stake, e.g. `OIDC Core §3.2.2.11`.
+    pub spec: &'static str,
+    /// A link to it.
+    pub spec_url: &'static str,
+}
+
+/// The check that catches a tampered token, by name and as people read it.
+#[derive(Debug, Serialize)]
+pub struct CaughtBy {
+    /// As the SPA's event log names it (`"nonce"`).
+    pub check: IdTokenCheck,
+    /// Its label (`"nonce matches"`).
+    pub label: &'static str,
+}
+
+impl Fault {
+    /// Every fault the dev controls can arm: tampered tokens first, then
+    /// error answers.
+    pub fn catalogue() -> Vec<FaultInfo> {
+        let tampers = Tamper::ALL.into_iter().map(|tamper| {
+            let check = tamper.caught_by();
+            let (spec, spec_url) = check.spec();
+            FaultInfo {
+                fault: Self::Tamper(tamper),
+                description: tamper.description(),
+                caught_by: Some(CaughtBy {
+                    check,
+                    label: check.label(),
+                }),
+                spec,
+                spec_url,
+            }
+        });
+        let errors = FaultError::ALL.into_iter().map(|error| {
+            let (spec, spec_url) = error.spec();
+            FaultInfo {
+                fault: Self::Error(error),
+                description: error.description(),
+                caught_by: None,
+                spec,
+                spec_url,
+            }
+        });
+        tampers.chain(errors).collect()
+    }
 }
 
 /// An armed fault and how many more responses it affects.
@@ -196,7 +348,10 @@ pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppS
         .route("/dev/state", get(state_get))
         .route("/dev/events", get(events_get))
         .route("/dev/rotate-keys", post(rotate_keys_post))
-        .route("/dev/faults", post(faults_post).delete(faults_delete))
+        .route(
+            "/dev/faults",
+            get(faults_get).post(faults_post).delete(faults_delete),
+        )
         .route("/dev/latency", post(latency_post))
         .route("/dev/lifetimes", post(lifetimes_post))
         .route("/dev/revoke-consent", post(revoke_consent_post))
@@ -356,6 +511,13 @@ async fn faults_post(
         ),
     });
     Ok(Json(json!({ "faults": state.dev.lock().faults })))
+}
+
+async fn faults_get(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({
+        "catalogue": Fault::catalogue(),
+        "armed": state.dev.lock().faults,
+    }))
 }
 
 async fn faults_delete(State(state): State<AppState>) -> Json<serde_json::Value> {
