@@ -5,9 +5,15 @@
 //! it, so the log can grow into a timeline with links to the specs. The log
 //! holds no secrets (never a token or a nonce value) and survives the round
 //! trip to the provider in `sessionStorage`, written when the page goes away.
+//!
+//! A step of a login or a silent authentication carries its [`Flow`]: the
+//! kind of flow and the request's [`Tx`], a short digest of its `state`
+//! that the issuer's own events (`GET /dev/events`) carry too, so a
+//! timeline can group the steps of one request and pair them with the
+//! issuer's decisions on it.
 
 use leptos::prelude::*;
-use protocol::IdTokenCheck;
+use protocol::{IdTokenCheck, Tx};
 use serde::{Deserialize, Serialize};
 
 /// How an event reads: fine, failed, or neutral information.
@@ -326,6 +332,37 @@ impl EventKind {
     }
 }
 
+/// The kinds of flow whose steps the log groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowKind {
+    /// An interactive login: the redirect, then the callback and its checks.
+    Login,
+    /// A silent authentication (`prompt=none`) in a hidden iframe.
+    Silent,
+}
+
+impl FlowKind {
+    /// A word for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Silent => "silent",
+        }
+    }
+}
+
+/// The flow a step belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flow {
+    /// Which kind of flow.
+    pub kind: FlowKind,
+    /// The authorization request's [`Tx`], once its `state` exists (a
+    /// response that cannot be read has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx: Option<Tx>,
+}
+
 /// An event with its place in the log and its time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -333,14 +370,21 @@ pub struct Event {
     pub seq: u64,
     /// Milliseconds since the Unix epoch.
     pub at_ms: u64,
+    /// The flow it is a step of, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<Flow>,
     /// What happened.
     pub kind: EventKind,
 }
 
-/// The log, shared through context.
+/// The log, shared through context. A copy made with
+/// [`in_flow`](Self::in_flow) writes to the same log and tags what it
+/// records with that flow, so the code of a flow passes it along as it
+/// would the log itself.
 #[derive(Debug, Clone, Copy)]
 pub struct EventLog {
     events: RwSignal<Vec<Event>>,
+    flow: Option<Flow>,
 }
 
 impl EventLog {
@@ -355,7 +399,30 @@ impl EventLog {
     pub fn new() -> Self {
         Self {
             events: RwSignal::new(Vec::new()),
+            flow: None,
         }
+    }
+
+    /// The same log, recording into `flow`.
+    pub fn in_flow(self, flow: Flow) -> Self {
+        Self {
+            flow: Some(flow),
+            ..self
+        }
+    }
+
+    /// The same log, recording into a flow of `kind` without a [`Tx`] yet,
+    /// unless it already records into one.
+    pub fn or_flow(self, kind: FlowKind) -> Self {
+        match self.flow {
+            Some(_) => self,
+            None => self.in_flow(Flow { kind, tx: None }),
+        }
+    }
+
+    /// The log without a flow, for what is no step of this one.
+    pub fn untagged(self) -> Self {
+        Self { flow: None, ..self }
     }
 
     /// Puts back, before anything recorded since, the events this tab kept in
@@ -417,9 +484,15 @@ impl EventLog {
         let at_ms = js_sys::Date::now() as u64;
         #[cfg(not(feature = "hydrate"))]
         let at_ms = 0;
+        let flow = self.flow;
         self.events.update(|events| {
             let seq = events.last().map_or(1, |e| e.seq + 1);
-            events.push(Event { seq, at_ms, kind });
+            events.push(Event {
+                seq,
+                at_ms,
+                flow,
+                kind,
+            });
             if events.len() > Self::CAPACITY {
                 let excess = events.len() - Self::CAPACITY;
                 events.drain(..excess);
@@ -534,6 +607,7 @@ mod tests {
         let event = |seq, reason: &str| Event {
             seq,
             at_ms: 0,
+            flow: None,
             kind: EventKind::SignedOut {
                 reason: reason.into(),
             },
@@ -555,6 +629,52 @@ mod tests {
         let merged = merge(many, vec![event(1, "new")]);
         assert_eq!(merged.len(), EventLog::CAPACITY);
         assert_eq!(merged[0].seq, 2);
+    }
+
+    #[test]
+    fn a_flow_copy_of_the_log_tags_its_events_and_the_log_itself_does_not() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let log = EventLog::new();
+            let tx: Tx = "ba7816bf".parse().unwrap();
+            let login = log.or_flow(FlowKind::Login);
+            login.push(EventKind::SignedOut { reason: "a".into() });
+            let with_tx = login.in_flow(Flow {
+                kind: FlowKind::Login,
+                tx: Some(tx),
+            });
+            with_tx.push(EventKind::SignedOut { reason: "b".into() });
+            // Already in a flow: `or_flow` keeps it.
+            with_tx
+                .or_flow(FlowKind::Silent)
+                .push(EventKind::SignedOut { reason: "c".into() });
+            with_tx
+                .untagged()
+                .push(EventKind::SignedOut { reason: "d".into() });
+            log.push(EventKind::SignedOut { reason: "e".into() });
+            let flows: Vec<_> = log.events().iter().map(|e| e.flow).collect();
+            let tagged = |tx| {
+                Some(Flow {
+                    kind: FlowKind::Login,
+                    tx,
+                })
+            };
+            assert_eq!(
+                flows,
+                [tagged(None), tagged(Some(tx)), tagged(Some(tx)), None, None]
+            );
+            let stored = serde_json::to_value(&log.events()[1]).unwrap();
+            assert_eq!(
+                stored["flow"],
+                serde_json::json!({"kind": "login", "tx": "ba7816bf"})
+            );
+            assert!(
+                serde_json::to_value(&log.events()[3])
+                    .unwrap()
+                    .get("flow")
+                    .is_none()
+            );
+        });
     }
 
     #[test]

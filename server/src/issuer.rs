@@ -191,14 +191,20 @@ impl Shared {
         self.dev.lifetimes(&self.tenant.lifetimes)
     }
 
-    /// Records a decision.
+    /// Records a decision that concerns no authorization request.
     pub fn event(&self, kind: EventKind) {
+        self.event_on(None, kind);
+    }
+
+    /// Records a decision on the authorization request with this `state`
+    /// (if it has one): the event carries the request's [`Tx`](protocol::Tx).
+    pub fn event_on(&self, state: Option<&str>, kind: EventKind) {
         let at_ms = self
             .clock
             .now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        self.events.push(at_ms, kind);
+        self.events.push(at_ms, state.and_then(events::tx_of), kind);
     }
 
     /// The web origins of the client a response goes to.

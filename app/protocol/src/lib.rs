@@ -23,6 +23,7 @@ mod return_path;
 mod scope;
 mod silent;
 mod transaction;
+mod tx;
 mod values;
 
 pub use authorize::{AuthorizationRequest, AuthorizationRequestError};
@@ -48,4 +49,5 @@ pub use silent::{
     renewal_deadline,
 };
 pub use transaction::Transaction;
+pub use tx::{Tx, TxError};
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

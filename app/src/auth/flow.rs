@@ -9,7 +9,7 @@ use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
 use protocol::{
     AuthorizationRequest, AuthorizationResponse, ClientId, CompactJws, IdTokenCheck,
     IdTokenExpectations, Jwk, JwkSet, Nonce, ProviderMetadata, RedirectUri, ScopeSet, State,
-    Transaction, check_algorithm, check_claims, parse_fragment, safe_return_path,
+    Transaction, Tx, check_algorithm, check_claims, parse_fragment, safe_return_path,
 };
 
 use super::{
@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     SpaConfig,
-    events::{EventKind, EventLog, ResponseCheck},
+    events::{EventKind, EventLog, Flow, FlowKind, ResponseCheck},
 };
 
 const TX_PREFIX: &str = "implicit.tx.";
@@ -184,6 +184,11 @@ pub async fn login(
     return_to: String,
     extra_scope: ScopeSet,
 ) -> Result<(), String> {
+    let state = State::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
+    let log = log.in_flow(Flow {
+        kind: FlowKind::Login,
+        tx: tx_of(&state).await,
+    });
     let discovery = discovery(config, auth, log).await?;
     let response_type = auth.settings.with_untracked(|s| s.response_type);
     let configured: ScopeSet = config.scope.parse().map_err(|e| format!("scope: {e}"))?;
@@ -195,7 +200,6 @@ pub async fn login(
     } else {
         return_to
     };
-    let state = State::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
     let nonce = Nonce::new(browser::random_token(RANDOM_BYTES).map_err(|e| e.to_string())?);
     let redirect_uri = RedirectUri::parse(format!("{}/callback", origin()))
         .map_err(|e| format!("redirect_uri: {e}"))?;
@@ -233,6 +237,14 @@ pub async fn login(
     });
     log.persist();
     browser::navigate_away(&url).map_err(|e| e.to_string())
+}
+
+/// The [`Tx`] of a request's `state`: the name the issuer's events give the
+/// same request. `None` only if WebCrypto fails, which costs the log its
+/// pairing and nothing else.
+pub(super) async fn tx_of(state: &State) -> Option<Tx> {
+    let digest = browser::sha256(state.as_str().as_bytes()).await.ok()?;
+    Tx::from_state_sha256(&digest)
 }
 
 /// Stores a transaction and drops the expired ones: each request has its own
@@ -305,6 +317,11 @@ pub(super) async fn accept_response(
         log.push(kind);
         Err(CallbackState::Refused(why))
     };
+    let flow = match origin {
+        Origin::Interactive => FlowKind::Login,
+        Origin::Silent => FlowKind::Silent,
+    };
+    let log = log.or_flow(flow);
 
     let response = match parse_fragment(fragment) {
         Ok(response) => response,
@@ -320,6 +337,12 @@ pub(super) async fn accept_response(
             );
         }
     };
+    // From here on, the steps name the request the response says it answers.
+    let tx = match response.state() {
+        Some(state) => tx_of(state).await,
+        None => None,
+    };
+    let log = log.in_flow(Flow { kind: flow, tx });
     log.push(EventKind::FragmentRead {
         parameters: form_parameter_names(fragment),
     });

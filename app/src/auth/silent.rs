@@ -15,11 +15,11 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use super::{
     Auth, CallbackState, LogoutStyle, RenewalState, Session,
     browser::{self},
-    flow::{Origin, RANDOM_BYTES, accept_response, discovery, origin, save_transaction},
+    flow::{Origin, RANDOM_BYTES, accept_response, discovery, origin, save_transaction, tx_of},
 };
 use crate::{
     SpaConfig,
-    events::{EventKind, EventLog},
+    events::{EventKind, EventLog, Flow, FlowKind},
 };
 
 /// Why a renewal runs; shown in the event log.
@@ -73,6 +73,7 @@ async fn silent_authenticate(
     auth: Auth,
     log: EventLog,
     reason: RenewReason,
+    state: State,
 ) -> Result<(), SilentError> {
     let generation = auth.generation.get_untracked();
     let settings = auth.settings.get_untracked();
@@ -86,7 +87,6 @@ async fn silent_authenticate(
 
     let random =
         || browser::random_token(RANDOM_BYTES).map_err(|e| SilentError::Failed(e.to_string()));
-    let state = State::new(random()?);
     let nonce = Nonce::new(random()?);
     let scope: ScopeSet = auth
         .session
@@ -201,8 +201,28 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
         return false;
     }
     auth.renewal.set(RenewalState::InFlight);
-    let outcome =
-        browser::with_lock_if_available(LOCK, silent_authenticate(config, auth, log, reason)).await;
+    // Made here, not in the attempt, so that its outcome below is a step of
+    // the same flow.
+    let state = match browser::random_token(RANDOM_BYTES) {
+        Ok(token) => State::new(token),
+        Err(e) => {
+            auth.renewal.set(RenewalState::Failed {
+                reason: e.to_string(),
+                retry_at_ms: browser::now_ms() + RETRY_MS,
+            });
+            return false;
+        }
+    };
+    let untagged = log;
+    let log = log.in_flow(Flow {
+        kind: FlowKind::Silent,
+        tx: tx_of(&state).await,
+    });
+    let outcome = browser::with_lock_if_available(
+        LOCK,
+        silent_authenticate(config, auth, log, reason, state),
+    )
+    .await;
     let now = browser::now_ms();
     match outcome {
         Ok(Some(Ok(()))) => {
@@ -216,7 +236,8 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
         }
         Ok(None) => {
             // Another tab is renewing; its result arrives on the channel.
-            log.push(EventKind::OtherTab {
+            // This tab's request never left: no step of it to show.
+            untagged.push(EventKind::OtherTab {
                 detail: "is already renewing; waiting for its tokens".into(),
             });
             auth.renewal.set(RenewalState::Failed {

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::events::{Event, EventLog, Outcome};
+use crate::events::{Event, EventLog, Flow, Outcome};
 
 /// How many of the newest events are shown until the user asks for all.
 /// Rendering the whole log (up to [`EventLog::CAPACITY`]) on every page load
@@ -78,6 +78,23 @@ pub fn EventLogView() -> impl IntoView {
     }
 }
 
+/// Which flow an event is a step of, and the request's tx, which the
+/// issuer's events (`GET /dev/events`) carry too.
+#[component]
+fn FlowTag(flow: Flow) -> impl IntoView {
+    let tx = flow.tx.map(|tx| tx.to_string());
+    view! {
+        <span
+            class="flow"
+            data-testid="event-flow"
+            title="The flow this step belongs to, and its request's tx: the first 8 hex digits of the SHA-256 of its state, which the issuer's events carry too"
+        >
+            {flow.kind.label()}
+            {tx.map(|tx| view! { " " <code>{tx}</code> })}
+        </span>
+    }
+}
+
 /// One event: its outcome, what happened, and the spec section behind it.
 #[component]
 fn EventLine(event: Event) -> impl IntoView {
@@ -90,7 +107,10 @@ fn EventLine(event: Event) -> impl IntoView {
     view! {
         <li class=class>
             <span class="mark" aria-hidden="true">{mark}</span>
-            <span class="summary">{event.kind.summary()}</span>
+            <span class="summary">
+                {event.kind.summary()}
+                {event.flow.map(|flow| view! { " " <FlowTag flow/> })}
+            </span>
             {spec.map(|(label, href)| view! {
                 <a class="spec" href=href target="_blank" rel="noopener noreferrer">
                     {label}<span class="visually-hidden">" (opens in a new tab)"</span>

@@ -77,19 +77,25 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
             return PageError::Params(error).into_response();
         }
     };
-    state.event(EventKind::AuthorizeReceived {
-        client_id: params.first("client_id").map(short),
-        response_type: params.first("response_type").map(short),
-        response_mode: params.first("response_mode").map(short),
-        prompt: params.first("prompt").map(short),
-    });
+    state.event_on(
+        params.first("state"),
+        EventKind::AuthorizeReceived {
+            client_id: params.first("client_id").map(short),
+            response_type: params.first("response_type").map(short),
+            response_mode: params.first("response_mode").map(short),
+            prompt: params.first("prompt").map(short),
+        },
+    );
     let request = match AuthorizeRequest::parse(&params, &state.tenant) {
         Ok(request) => request,
         Err(Refusal::Page { client_id, message }) => {
-            state.event(EventKind::ClientRefused {
-                client_id: client_id.as_deref().map(short),
-                reason: message.clone(),
-            });
+            state.event_on(
+                params.first("state"),
+                EventKind::ClientRefused {
+                    client_id: client_id.as_deref().map(short),
+                    reason: message.clone(),
+                },
+            );
             return PageError::InvalidRequest(message).into_response();
         }
         Err(Refusal::Redirect {
@@ -98,11 +104,14 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
             description,
         }) => {
             validated(state, &target);
-            state.event(EventKind::RequestRefused {
-                client_id: target.client_id.clone(),
-                error: error.clone(),
-                description: description.clone(),
-            });
+            state.event_on(
+                target.oauth_state(),
+                EventKind::RequestRefused {
+                    client_id: target.client_id.clone(),
+                    error: error.clone(),
+                    description: description.clone(),
+                },
+            );
             if target.prompt_none {
                 silent_outcome(state, &target, error.as_str());
             }
@@ -196,18 +205,24 @@ fn same_browser(state: &AppState, jar: &CookieJar, pending: &Pending) -> Result<
 }
 
 fn validated(state: &AppState, target: &Target) {
-    state.event(EventKind::ClientValidated {
-        client_id: target.client_id.clone(),
-        redirect_uri: target.redirect_uri.to_string(),
-        response_mode: target.response_mode.as_str(),
-    });
+    state.event_on(
+        target.oauth_state(),
+        EventKind::ClientValidated {
+            client_id: target.client_id.clone(),
+            redirect_uri: target.redirect_uri.to_string(),
+            response_mode: target.response_mode.as_str(),
+        },
+    );
 }
 
 fn silent_outcome(state: &AppState, target: &Target, outcome: &str) {
-    state.event(EventKind::SilentAuthentication {
-        client_id: target.client_id.clone(),
-        outcome: outcome.to_owned(),
-    });
+    state.event_on(
+        target.oauth_state(),
+        EventKind::SilentAuthentication {
+            client_id: target.client_id.clone(),
+            outcome: outcome.to_owned(),
+        },
+    );
 }
 
 /// Steps 3 to 5: log in, consent, issue; or show the page that is missing.
@@ -259,10 +274,13 @@ fn proceed(
         Some(_) => None,
     };
     if let Some(reason) = login_reason {
-        state.event(EventKind::LoginRequired {
-            client_id: request.client_id.clone(),
-            reason,
-        });
+        state.event_on(
+            request.oauth_state(),
+            EventKind::LoginRequired {
+                client_id: request.client_id.clone(),
+                reason,
+            },
+        );
         return show(state, pending, pending_id, "/login", after_post);
     }
     let Some(session) = session else {
@@ -275,11 +293,14 @@ fn proceed(
         return show(state, pending, pending_id, "/consent", after_post);
     }
     if !pending.consent_done {
-        state.event(EventKind::ConsentRemembered {
-            username: session.username.clone(),
-            client_id: request.client_id.clone(),
-            scope: request.scope.clone(),
-        });
+        state.event_on(
+            request.oauth_state(),
+            EventKind::ConsentRemembered {
+                username: session.username.clone(),
+                client_id: request.client_id.clone(),
+                scope: request.scope.clone(),
+            },
+        );
     }
     if let Some(id) = &pending_id {
         state.store.remove_pending(id);
@@ -369,10 +390,13 @@ fn issue(
     };
     let fault = state.dev.take_fault(request.prompt.none);
     if let Some(fault) = fault {
-        state.event(EventKind::FaultInjected {
-            client_id: request.client_id.clone(),
-            fault,
-        });
+        state.event_on(
+            request.oauth_state(),
+            EventKind::FaultInjected {
+                client_id: request.client_id.clone(),
+                fault,
+            },
+        );
     }
     let tamper = match fault {
         Some(Fault::Error(error)) => {
@@ -393,15 +417,18 @@ fn issue(
     };
     match tokens::mint(state, request, session, user, tamper) {
         Ok(minted) => {
-            state.event(EventKind::TokensIssued {
-                client_id: request.client_id.clone(),
-                username: user.username.clone(),
-                response_type: request.response_type.as_str(),
-                access_token_kid: minted.access_token_kid,
-                id_token_kid: minted.id_token_kid,
-                expires_in: minted.expires_in,
-                scope: request.scope.clone(),
-            });
+            state.event_on(
+                request.oauth_state(),
+                EventKind::TokensIssued {
+                    client_id: request.client_id.clone(),
+                    username: user.username.clone(),
+                    response_type: request.response_type.as_str(),
+                    access_token_kid: minted.access_token_kid,
+                    id_token_kid: minted.id_token_kid,
+                    expires_in: minted.expires_in,
+                    scope: request.scope.clone(),
+                },
+            );
             if request.prompt.none {
                 silent_outcome(state, &target, "issued");
             }
@@ -434,9 +461,12 @@ pub async fn login_get(
         .tenant
         .client(pending.request.client_id.as_str())
         .ok_or(PageError::Expired)?;
-    state.event(EventKind::LoginShown {
-        client_id: client.client_id.clone(),
-    });
+    state.event_on(
+        pending.request.oauth_state(),
+        EventKind::LoginShown {
+            client_id: client.client_id.clone(),
+        },
+    );
     Ok(html(
         StatusCode::OK,
         pages::login(client, &id, &pending.csrf, "", None, &state.tenant.users),
@@ -471,9 +501,12 @@ pub async fn login_post(
         .await
         .unwrap_or(false);
     let Some(user) = user.filter(|_| verified) else {
-        state.event(EventKind::LoginFailed {
-            username: user.map(|u| u.username.clone()),
-        });
+        state.event_on(
+            pending.request.oauth_state(),
+            EventKind::LoginFailed {
+                username: user.map(|u| u.username.clone()),
+            },
+        );
         let page = pages::login(
             client,
             id,
@@ -491,9 +524,12 @@ pub async fn login_post(
     let now = state.now();
     let lifetimes = state.lifetimes();
     let session_id = state.store.create_session(&user.username, now, &lifetimes);
-    state.event(EventKind::LoginSucceeded {
-        username: user.username.clone(),
-    });
+    state.event_on(
+        pending.request.oauth_state(),
+        EventKind::LoginSucceeded {
+            username: user.username.clone(),
+        },
+    );
     let session = Session {
         username: user.username.clone(),
         auth_time: now,
@@ -519,11 +555,14 @@ pub async fn consent_get(
     same_browser(&state, &jar, &pending)?;
     let (client, user) = consent_parties(&state, &pending, &jar)?;
     let request = &pending.request;
-    state.event(EventKind::ConsentShown {
-        username: user.username.clone(),
-        client_id: client.client_id.clone(),
-        scope: request.scope.clone(),
-    });
+    state.event_on(
+        request.oauth_state(),
+        EventKind::ConsentShown {
+            username: user.username.clone(),
+            client_id: client.client_id.clone(),
+            scope: request.scope.clone(),
+        },
+    );
     let audience = request.audience.as_deref();
     let granted = state
         .store
@@ -574,20 +613,26 @@ pub async fn consent_post(
                 request.audience.as_deref().unwrap_or_default(),
                 &request.scope,
             );
-            state.event(EventKind::ConsentGranted {
-                username: user.username.clone(),
-                client_id: client.client_id.clone(),
-                scope: request.scope.clone(),
-            });
+            state.event_on(
+                request.oauth_state(),
+                EventKind::ConsentGranted {
+                    username: user.username.clone(),
+                    client_id: client.client_id.clone(),
+                    scope: request.scope.clone(),
+                },
+            );
             pending.consent_done = true;
             let session = current_session(&state, &jar).map(|(_, s)| s);
             proceed(&state, pending, Some(id.to_owned()), session, true)
         }
         "deny" => {
-            state.event(EventKind::ConsentDenied {
-                username: user.username.clone(),
-                client_id: client.client_id.clone(),
-            });
+            state.event_on(
+                request.oauth_state(),
+                EventKind::ConsentDenied {
+                    username: user.username.clone(),
+                    client_id: client.client_id.clone(),
+                },
+            );
             state.store.remove_pending(id);
             let target = request.target();
             let origins = state.web_origins_of(&target);

@@ -3,14 +3,18 @@
 //! the server's own log mirrors.
 //!
 //! Events carry identifiers (client ids, usernames, key ids, error codes),
-//! never a secret: no token, password, cookie, `state` or `nonce` value.
+//! never a secret: no token, password, cookie, `state` or `nonce` value. A
+//! decision on an authorization request carries its [`Tx`] (a short digest
+//! of its `state`), which the SPA's own event log carries too, so a
+//! timeline can pair each step of the client with the issuer's decisions.
 
 use std::{
     collections::VecDeque,
     sync::{Mutex, PoisonError},
 };
 
-use protocol::{ClientId, ErrorCode, ScopeSet};
+use aws_lc_rs::digest;
+use protocol::{ClientId, ErrorCode, ScopeSet, Tx};
 use serde::Serialize;
 
 use super::dev::Fault;
@@ -25,6 +29,10 @@ pub struct Event {
     pub seq: u64,
     /// Unix time in milliseconds.
     pub at_ms: u64,
+    /// The authorization request decided on, if the event is about one
+    /// that has a `state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tx: Option<Tx>,
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
@@ -224,15 +232,23 @@ struct Log {
 
 impl EventLog {
     /// Records an event and mirrors it in the server's log.
-    pub fn push(&self, at_ms: u64, kind: EventKind) {
-        tracing::info!(target: "issuer::events", event = ?kind);
+    pub fn push(&self, at_ms: u64, tx: Option<Tx>, kind: EventKind) {
+        match tx {
+            Some(tx) => tracing::info!(target: "issuer::events", %tx, event = ?kind),
+            None => tracing::info!(target: "issuer::events", event = ?kind),
+        }
         let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         log.last_seq += 1;
         let seq = log.last_seq;
         if log.events.len() == CAPACITY {
             log.events.pop_front();
         }
-        log.events.push_back(Event { seq, at_ms, kind });
+        log.events.push_back(Event {
+            seq,
+            at_ms,
+            tx,
+            kind,
+        });
     }
 
     /// The events after `seq`, oldest first, at most `limit`; and the last
@@ -267,6 +283,12 @@ impl EventLog {
     }
 }
 
+/// The [`Tx`] of the request whose `state` this is, as the client derives it
+/// (always `Some`: a SHA-256 digest is long enough).
+pub fn tx_of(state: &str) -> Option<Tx> {
+    Tx::from_state_sha256(digest::digest(&digest::SHA256, state.as_bytes()).as_ref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,7 +303,7 @@ mod tests {
     fn the_log_keeps_the_newest_events_with_increasing_numbers() {
         let log = EventLog::default();
         for n in 0..(CAPACITY as u64 + 5) {
-            log.push(n, shown(n));
+            log.push(n, None, shown(n));
         }
         let (events, last) = log.after(0, usize::MAX);
         assert_eq!(events.len(), CAPACITY);
@@ -297,21 +319,26 @@ mod tests {
     #[test]
     fn an_event_serializes_flat_with_its_type() {
         let log = EventLog::default();
-        log.push(5, shown(1));
-        let (events, _) = log.after(0, 1);
-        let json = serde_json::to_value(&events[0]).unwrap();
+        log.push(5, None, shown(1));
+        log.push(6, tx_of("abc"), shown(2));
+        let (events, _) = log.after(0, 2);
+        let json = serde_json::to_value(&events).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"seq": 1, "at_ms": 5, "type": "login_shown", "client_id": "c1"})
+            serde_json::json!([
+                {"seq": 1, "at_ms": 5, "type": "login_shown", "client_id": "c1"},
+                // SHA-256("abc") starts ba7816bf.
+                {"seq": 2, "at_ms": 6, "tx": "ba7816bf", "type": "login_shown", "client_id": "c2"},
+            ])
         );
     }
 
     #[test]
     fn clearing_keeps_counting() {
         let log = EventLog::default();
-        log.push(1, shown(1));
+        log.push(1, None, shown(1));
         log.clear();
-        log.push(2, shown(2));
+        log.push(2, None, shown(2));
         let (events, _) = log.after(0, 10);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].seq, 2);

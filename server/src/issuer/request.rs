@@ -44,6 +44,13 @@ pub struct AuthorizeRequest {
     pub max_age: Option<u64>,
 }
 
+impl AuthorizeRequest {
+    /// Its `state`, if it has one.
+    pub fn oauth_state(&self) -> Option<&str> {
+        self.state.as_ref().map(State::as_str)
+    }
+}
+
 /// The `prompt` parameter: a space-separated set (OIDC Core §3.1.2.1).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Prompts {
@@ -69,6 +76,13 @@ pub struct Target {
     pub state: Option<State>,
     /// A silent request: its responses may be framed by the client.
     pub prompt_none: bool,
+}
+
+impl Target {
+    /// The `state` its response echoes, if any.
+    pub fn oauth_state(&self) -> Option<&str> {
+        self.state.as_ref().map(State::as_str)
+    }
 }
 
 /// Why a request is refused.
