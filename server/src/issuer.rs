@@ -204,7 +204,7 @@ impl Shared {
             .now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        self.events.push(at_ms, state.and_then(events::tx_of), kind);
+        self.events.push(at_ms, state.map(events::tx_of), kind);
     }
 
     /// The web origins of the client a response goes to.

@@ -159,7 +159,8 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
             // The claims are fine: only the signature can be wrong.
             Ok(_) => {
                 let verified = issuer.decode(id, CLIENT_ID).await;
-                assert!(verified.is_err(), "{entry}: nothing refuses it");
+                let kind = verified.err().map(|e| e.into_kind());
+                assert_eq!(kind, Some(ErrorKind::InvalidSignature), "{entry}");
                 IdTokenCheck::Signature
             }
             Err(failure) => failure.check,
@@ -489,6 +490,49 @@ async fn the_event_log_records_each_decision_without_secrets() {
         .await
         .unwrap();
     assert_eq!(newer["events"], json!([]));
+}
+
+/// The decisions on one request, by the tx the client derives from its
+/// `state` (the first 8 hex digits of its SHA-256), including an error that
+/// the issuer decides itself: a `web_message` request needing a page.
+#[tokio::test]
+async fn every_decision_on_a_request_carries_its_tx_even_a_refusal() {
+    let issuer = spawn().await;
+    let params = with(without(silent(), "prompt"), "response_mode", "web_message");
+    let response = issuer.authorize(&params).await;
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#""error":"interaction_required""#), "{html}");
+    let tx: String = sha256(param(&params, "state"))[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let log: Value = issuer.get("/dev/events").await.json().await.unwrap();
+    let decisions: Vec<&Value> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["tx"] == tx.as_str())
+        .collect();
+    let types: Vec<&str> = decisions
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "authorize_received",
+            "client_validated",
+            "login_required",
+            "request_refused"
+        ]
+    );
+    assert_eq!(decisions[3]["error"], "interaction_required");
+    // Events about no request (a dev control) carry none.
+    issuer.post_json("/dev/end-sessions", json!({})).await;
+    let log: Value = issuer.get("/dev/events").await.json().await.unwrap();
+    let last = log["events"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["type"], "dev_control");
+    assert!(last.get("tx").is_none(), "{last}");
 }
 
 #[tokio::test]

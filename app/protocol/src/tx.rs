@@ -18,13 +18,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Tx([u8; 4]);
 
 impl Tx {
-    /// From the SHA-256 digest of `state`; `None` if it is shorter than
-    /// four bytes (no SHA-256 digest is).
-    pub fn from_state_sha256(digest: &[u8]) -> Option<Self> {
-        let prefix = digest.get(..4)?;
-        let mut bytes = [0; 4];
-        bytes.copy_from_slice(prefix);
-        Some(Self(bytes))
+    /// From the SHA-256 digest of `state`.
+    pub fn from_state_sha256(digest: &[u8; 32]) -> Self {
+        Self([digest[0], digest[1], digest[2], digest[3]])
     }
 }
 
@@ -91,11 +87,10 @@ mod tests {
             0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
             0xf2, 0x00, 0x15, 0xad,
         ];
-        let tx = Tx::from_state_sha256(&digest).unwrap();
+        let tx = Tx::from_state_sha256(&digest);
         assert_eq!(tx.to_string(), "ba7816bf");
         assert_eq!(serde_json::to_string(&tx).unwrap(), r#""ba7816bf""#);
         assert_eq!(serde_json::from_str::<Tx>(r#""ba7816bf""#).unwrap(), tx);
-        assert_eq!(Tx::from_state_sha256(&digest[..3]), None);
     }
 
     #[test]

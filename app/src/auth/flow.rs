@@ -244,7 +244,8 @@ pub async fn login(
 /// pairing and nothing else.
 pub(super) async fn tx_of(state: &State) -> Option<Tx> {
     let digest = browser::sha256(state.as_str().as_bytes()).await.ok()?;
-    Tx::from_state_sha256(&digest)
+    let digest: &[u8; 32] = digest.as_slice().try_into().ok()?;
+    Some(Tx::from_state_sha256(digest))
 }
 
 /// Stores a transaction and drops the expired ones: each request has its own
@@ -337,12 +338,15 @@ pub(super) async fn accept_response(
             );
         }
     };
-    // From here on, the steps name the request the response says it answers.
-    let tx = match response.state() {
-        Some(state) => tx_of(state).await,
-        None => None,
+    // From here on, the steps name the request the response says it answers
+    // (without a `state`, a silent attempt's steps keep its own request's).
+    let log = match response.state() {
+        Some(state) => log.in_flow(Flow {
+            kind: flow,
+            tx: tx_of(state).await,
+        }),
+        None => log,
     };
-    let log = log.in_flow(Flow { kind: flow, tx });
     log.push(EventKind::FragmentRead {
         parameters: form_parameter_names(fragment),
     });

@@ -206,6 +206,11 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
     let state = match browser::random_token(RANDOM_BYTES) {
         Ok(token) => State::new(token),
         Err(e) => {
+            log.or_flow(FlowKind::Silent)
+                .push(EventKind::SilentFinished {
+                    passed: false,
+                    detail: format!("no random state: {e}"),
+                });
             auth.renewal.set(RenewalState::Failed {
                 reason: e.to_string(),
                 retry_at_ms: browser::now_ms() + RETRY_MS,
@@ -213,7 +218,7 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
             return false;
         }
     };
-    let untagged = log;
+    let tab_log = log;
     let log = log.in_flow(Flow {
         kind: FlowKind::Silent,
         tx: tx_of(&state).await,
@@ -237,7 +242,7 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
         Ok(None) => {
             // Another tab is renewing; its result arrives on the channel.
             // This tab's request never left: no step of it to show.
-            untagged.push(EventKind::OtherTab {
+            tab_log.push(EventKind::OtherTab {
                 detail: "is already renewing; waiting for its tokens".into(),
             });
             auth.renewal.set(RenewalState::Failed {

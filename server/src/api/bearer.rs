@@ -567,20 +567,12 @@ impl BearerAuth {
     /// Finds the bearer token of a request (RFC 6750 §2.1) and verifies it.
     pub async fn authenticate(&self, parts: &Parts) -> Result<Arc<Claims>, BearerError> {
         match bearer_credentials(&parts.headers, parts.uri.query()) {
-            Ok(token) => self.verify_bytes(token).await,
+            Ok(token) => self.verify(token).await,
             Err(Extraction::Missing) => Err(BearerError::MissingToken {
                 realm: self.0.realm.clone(),
             }),
             Err(Extraction::Malformed(reason)) => Err(self.malformed(reason)),
         }
-    }
-
-    /// Verifies one access token: from the cache when these exact bytes
-    /// were fully verified before and nothing has changed since, otherwise
-    /// every check of the module docs. A token that is not one `b64token`
-    /// is an `invalid_request`, as in a header.
-    pub async fn verify(&self, token: &str) -> Result<Arc<Claims>, BearerError> {
-        self.verify_bytes(token.as_bytes()).await
     }
 
     fn malformed(&self, reason: &'static str) -> BearerError {
@@ -591,8 +583,11 @@ impl BearerAuth {
         }
     }
 
-    /// The cache first, on the raw bytes; everything else on a miss.
-    async fn verify_bytes(&self, token: &[u8]) -> Result<Arc<Claims>, BearerError> {
+    /// Verifies the credentials of one request: from the cache when these
+    /// exact bytes were fully verified before and nothing has changed
+    /// since, otherwise every check of the module docs (then credentials
+    /// that are not one `b64token` are an `invalid_request`).
+    async fn verify(&self, token: &[u8]) -> Result<Arc<Claims>, BearerError> {
         let inner = &*self.0;
         if token.len() > MAX_TOKEN_BYTES {
             // Refused before anything, hashing included, is spent on it.
@@ -859,7 +854,7 @@ fn is_b64token(token: &[u8]) -> bool {
     let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
     let body = &token[..token.len() - padding];
     // No early exit and no table: the compiler then checks a whole vector of
-    // bytes per instruction. This runs on every byte of every request's token.
+    // bytes per instruction. This runs on every token the cache does not know.
     !body.is_empty() && body.iter().fold(true, |ok, &b| ok & is_b64token_char(b))
 }
 

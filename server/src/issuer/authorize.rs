@@ -104,17 +104,7 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
             description,
         }) => {
             validated(state, &target);
-            state.event_on(
-                target.oauth_state(),
-                EventKind::RequestRefused {
-                    client_id: target.client_id.clone(),
-                    error: error.clone(),
-                    description: description.clone(),
-                },
-            );
-            if target.prompt_none {
-                silent_outcome(state, &target, error.as_str());
-            }
+            refused(state, &target, &error, &description);
             let origins = state.web_origins_of(&target);
             return deliver_error(&target, origins, &error, &description, after_post);
         }
@@ -213,6 +203,22 @@ fn validated(state: &AppState, target: &Target) {
             response_mode: target.response_mode.as_str(),
         },
     );
+}
+
+/// Logs an error answer decided once the client and redirect URI are
+/// known (the error goes back to the client), and a silent request's outcome.
+fn refused(state: &AppState, target: &Target, error: &ErrorCode, description: &str) {
+    state.event_on(
+        target.oauth_state(),
+        EventKind::RequestRefused {
+            client_id: target.client_id.clone(),
+            error: error.clone(),
+            description: description.to_owned(),
+        },
+    );
+    if target.prompt_none {
+        silent_outcome(state, target, error.as_str());
+    }
 }
 
 fn silent_outcome(state: &AppState, target: &Target, outcome: &str) {
@@ -336,13 +342,12 @@ fn show(
         if let Some(id) = &pending_id {
             state.store.remove_pending(id);
         }
-        return deliver_error(
-            &target,
-            origins,
-            &ErrorCode::InteractionRequired,
+        let (error, description) = (
+            ErrorCode::InteractionRequired,
             "response_mode=web_message cannot show a login or consent page; use prompt=none, or a full-page redirect",
-            after_post,
         );
+        refused(state, &target, &error, description);
+        return deliver_error(&target, origins, &error, description, after_post);
     }
     pending.csrf = random_id();
     // A page is about to be shown: bind the request to this browser, giving
@@ -380,6 +385,7 @@ fn issue(
     let origins = state.web_origins_of(&target);
     let Some(user) = state.tenant.user(&session.username) else {
         // Sessions only name users of this tenant; refuse rather than guess.
+        refused(state, &target, &ErrorCode::ServerError, "unknown user");
         return deliver_error(
             &target,
             origins,
@@ -436,11 +442,13 @@ fn issue(
         }
         Err(error) => {
             tracing::error!(%error, "cannot sign tokens");
+            let description = "the tokens could not be signed";
+            refused(state, &target, &ErrorCode::ServerError, description);
             deliver_error(
                 &target,
                 origins,
                 &ErrorCode::ServerError,
-                "the tokens could not be signed",
+                description,
                 after_post,
             )
         }

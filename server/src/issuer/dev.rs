@@ -50,6 +50,23 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::{AppState, events::EventKind, params::Params, tenant::Lifetimes};
 
+/// Declares a field-less enum together with `ALL`, every variant in order,
+/// so the fault catalogue cannot leave out a variant added later.
+macro_rules! listed {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$variant_meta:meta])* $variant:ident,)* }
+    ) => {
+        $(#[$meta])*
+        pub enum $name { $($(#[$variant_meta])* $variant,)* }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+        }
+    };
+}
+
 /// A deliberate misbehaviour of the next authorization responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,6 +77,7 @@ pub enum Fault {
     Tamper(Tamper),
 }
 
+listed! {
 /// Errors a fault can return (RFC 6749 §4.2.2.1, OIDC Core §3.1.2.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,28 +93,20 @@ pub enum FaultError {
     /// The server failed.
     ServerError,
 }
+}
 
 impl FaultError {
-    /// Every error a fault can send.
-    pub const ALL: [Self; 5] = [
-        Self::LoginRequired,
-        Self::ConsentRequired,
-        Self::InteractionRequired,
-        Self::AccessDenied,
-        Self::ServerError,
-    ];
-
     /// What the error means, and what a correct client does about it.
     pub fn description(self) -> &'static str {
         match self {
             Self::LoginRequired => {
-                "The user has no session at the issuer. A silent renewal stops and the client asks for an interactive login."
+                "The user has no session at the issuer. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
             }
             Self::ConsentRequired => {
-                "The user has not consented. A silent renewal stops; an interactive login shows the consent page."
+                "The user has not consented. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
             }
             Self::InteractionRequired => {
-                "The issuer must show a page. A silent renewal stops and the client asks for an interactive login."
+                "The issuer must show a page. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
             }
             Self::AccessDenied => {
                 "The user or the issuer said no. The client shows the error, as text, and keeps no token."
@@ -133,6 +143,7 @@ impl FaultError {
     }
 }
 
+listed! {
 /// Ways to break a token, each caught by one check a client must make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -153,19 +164,9 @@ pub enum Tamper {
     /// `at_hash` of another access token (token substitution, §3.2.2.9).
     WrongAtHash,
 }
+}
 
 impl Tamper {
-    /// Every way to break a token.
-    pub const ALL: [Self; 7] = [
-        Self::WrongNonce,
-        Self::BadSignature,
-        Self::WrongAud,
-        Self::WrongIss,
-        Self::Expired,
-        Self::MissingAtHash,
-        Self::WrongAtHash,
-    ];
-
     /// What is done to the response's tokens, and the attack it stands for.
     pub fn description(self) -> &'static str {
         match self {
@@ -189,8 +190,8 @@ impl Tamper {
         }
     }
 
-    /// The client's ID token check that must refuse the response
-    /// (OIDC Core §3.2.2.11): its label and section come with it.
+    /// The client's ID token check that must refuse the response (OIDC
+    /// Core §3.2.2.11 lists them; each cites its own section).
     pub fn caught_by(self) -> IdTokenCheck {
         match self {
             Self::WrongNonce => IdTokenCheck::Nonce,
@@ -233,7 +234,7 @@ impl Fault {
     /// Every fault the dev controls can arm: tampered tokens first, then
     /// error answers.
     pub fn catalogue() -> Vec<FaultInfo> {
-        let tampers = Tamper::ALL.into_iter().map(|tamper| {
+        let tampers = Tamper::ALL.iter().copied().map(|tamper| {
             let check = tamper.caught_by();
             let (spec, spec_url) = check.spec();
             FaultInfo {
@@ -247,7 +248,7 @@ impl Fault {
                 spec_url,
             }
         });
-        let errors = FaultError::ALL.into_iter().map(|error| {
+        let errors = FaultError::ALL.iter().copied().map(|error| {
             let (spec, spec_url) = error.spec();
             FaultInfo {
                 fault: Self::Error(error),

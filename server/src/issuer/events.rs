@@ -283,10 +283,16 @@ impl EventLog {
     }
 }
 
-/// The [`Tx`] of the request whose `state` this is, as the client derives it
-/// (always `Some`: a SHA-256 digest is long enough).
-pub fn tx_of(state: &str) -> Option<Tx> {
-    Tx::from_state_sha256(digest::digest(&digest::SHA256, state.as_bytes()).as_ref())
+/// The [`Tx`] of the request whose `state` this is, as the client derives it.
+///
+/// 32 bits of a digest cannot give back a `state` of 128 random bits, as
+/// the SPA's is; a client whose `state` is short or guessable would be
+/// exposed by it here (in `/dev/events` and the server's log), as by any
+/// other hash of it.
+pub fn tx_of(state: &str) -> Tx {
+    let mut sha256 = [0; 32];
+    sha256.copy_from_slice(digest::digest(&digest::SHA256, state.as_bytes()).as_ref());
+    Tx::from_state_sha256(&sha256)
 }
 
 #[cfg(test)]
@@ -320,7 +326,7 @@ mod tests {
     fn an_event_serializes_flat_with_its_type() {
         let log = EventLog::default();
         log.push(5, None, shown(1));
-        log.push(6, tx_of("abc"), shown(2));
+        log.push(6, Some(tx_of("abc")), shown(2));
         let (events, _) = log.after(0, 2);
         let json = serde_json::to_value(&events).unwrap();
         assert_eq!(
