@@ -630,14 +630,14 @@ impl BearerAuth {
                 Ok(claims)
             }
             Err(Failure::Token(reason)) => {
-                tracing::debug!(token = %TokenDigest::of(token.as_bytes()).fingerprint(), %reason, "bearer token refused");
+                tracing::debug!(token = %Fingerprint::of(token), %reason, "bearer token refused");
                 Err(BearerError::InvalidToken {
                     realm: inner.realm.clone(),
                     reason,
                 })
             }
             Err(Failure::KeysUnavailable) => {
-                tracing::debug!(token = %TokenDigest::of(token.as_bytes()).fingerprint(), "bearer token not checked: no signing keys");
+                tracing::debug!(token = %Fingerprint::of(token), "bearer token not checked: no signing keys");
                 Err(BearerError::KeysUnavailable {
                     retry_after_secs: inner.keys.min_refresh_secs().max(1),
                 })
@@ -872,16 +872,38 @@ fn is_b64token_char(b: u8) -> bool {
         | (b == b'/')
 }
 
-/// SHA-256 of a token's signature (the cache key), or of a whole token,
-/// whose first 4 bytes are the fingerprint that stands for it in logs.
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let mut digest = [0; 32];
+    digest.copy_from_slice(digest::digest(&digest::SHA256, bytes).as_ref());
+    digest
+}
+
+/// What stands for a token in logs: the first 4 bytes of its SHA-256, as
+/// eight hex digits.
+struct Fingerprint([u8; 4]);
+
+impl Fingerprint {
+    fn of(token: &str) -> Self {
+        let digest = sha256(token.as_bytes());
+        Self([digest[0], digest[1], digest[2], digest[3]])
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// SHA-256 of a token's signature: the verified-token cache's key.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct TokenDigest([u8; 32]);
+struct SignatureDigest([u8; 32]);
 
 /// A SHA-256 digest is already uniformly spread, so its first eight bytes
 /// serve as the table hash; hashing it again (std's SipHash) would only
 /// cost time on every request. Flooding is no concern: only verified
 /// tokens are inserted, and nobody picks their digests.
-impl Hash for TokenDigest {
+impl Hash for SignatureDigest {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let mut prefix = [0; 8];
         prefix.copy_from_slice(&self.0[..8]);
@@ -889,7 +911,7 @@ impl Hash for TokenDigest {
     }
 }
 
-/// The table hasher for [`TokenDigest`] keys: their own first eight bytes.
+/// The table hasher for [`SignatureDigest`] keys: their own first eight bytes.
 #[derive(Default)]
 struct DigestPrefix(u64);
 
@@ -902,30 +924,12 @@ impl Hasher for DigestPrefix {
         self.0 = prefix;
     }
 
-    /// Only `write_u64` is ever called (see `TokenDigest`'s `Hash`); this
-    /// keeps the hasher correct should anything else be hashed with it.
+    /// Only `write_u64` is ever called (see `SignatureDigest`'s `Hash`);
+    /// this keeps the hasher correct should anything else be hashed with it.
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
-    }
-}
-
-impl TokenDigest {
-    fn of(token: &[u8]) -> Self {
-        let mut bytes = [0; 32];
-        bytes.copy_from_slice(digest::digest(&digest::SHA256, token).as_ref());
-        Self(bytes)
-    }
-
-    fn fingerprint(self) -> impl fmt::Display {
-        struct Hex([u8; 4]);
-        impl fmt::Display for Hex {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-            }
-        }
-        Hex([self.0[0], self.0[1], self.0[2], self.0[3]])
     }
 }
 
@@ -937,7 +941,7 @@ impl TokenDigest {
 /// claims. Hashing the signature alone (342 bytes for RS256) rather than
 /// the whole token (about 900) is most of what a hit costs.
 struct CacheKey<'a> {
-    signature: TokenDigest,
+    signature: SignatureDigest,
     signing_input: &'a [u8],
 }
 
@@ -946,7 +950,7 @@ impl<'a> CacheKey<'a> {
     fn of(token: &'a [u8]) -> Option<Self> {
         let dot = memchr::memrchr(b'.', token)?;
         Some(Self {
-            signature: TokenDigest::of(&token[dot + 1..]),
+            signature: SignatureDigest(sha256(&token[dot + 1..])),
             signing_input: &token[..dot],
         })
     }
@@ -979,7 +983,7 @@ struct Entry {
 /// The bounded cache of verified tokens (see the module docs for why it is safe).
 struct VerifiedTokens {
     capacity: usize,
-    entries: RwLock<HashMap<TokenDigest, Entry, BuildHasherDefault<DigestPrefix>>>,
+    entries: RwLock<HashMap<SignatureDigest, Entry, BuildHasherDefault<DigestPrefix>>>,
 }
 
 impl VerifiedTokens {
@@ -1282,7 +1286,7 @@ mod tests {
 
     #[test]
     fn the_fingerprint_is_eight_hex_digits_of_the_sha256() {
-        let fp = TokenDigest::of(b"abc").fingerprint().to_string();
+        let fp = Fingerprint::of("abc").to_string();
         // SHA-256("abc") = ba7816bf...
         assert_eq!(fp, "ba7816bf");
     }
