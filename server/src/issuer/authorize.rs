@@ -104,9 +104,7 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
             description,
         }) => {
             validated(state, &target);
-            refused(state, &target, &error, &description);
-            let origins = state.web_origins_of(&target);
-            return deliver_error(&target, origins, &error, &description, after_post);
+            return refuse(state, &target, &error, &description, after_post);
         }
     };
     validated(state, &request.target());
@@ -205,9 +203,16 @@ fn validated(state: &AppState, target: &Target) {
     );
 }
 
-/// Logs an error answer decided once the client and redirect URI are
-/// known (the error goes back to the client), and a silent request's outcome.
-fn refused(state: &AppState, target: &Target, error: &ErrorCode, description: &str) {
+/// Sends an error answer decided once the client and redirect URI are known
+/// (the error goes back to the client), and logs it and a silent request's
+/// outcome.
+fn refuse(
+    state: &AppState,
+    target: &Target,
+    error: &ErrorCode,
+    description: &str,
+    after_post: bool,
+) -> Response {
     state.event_on(
         target.oauth_state(),
         EventKind::RequestRefused {
@@ -219,6 +224,8 @@ fn refused(state: &AppState, target: &Target, error: &ErrorCode, description: &s
     if target.prompt_none {
         silent_outcome(state, target, error.as_str());
     }
+    let origins = state.web_origins_of(target);
+    deliver_error(target, origins, error, description, after_post)
 }
 
 fn silent_outcome(state: &AppState, target: &Target, outcome: &str) {
@@ -338,16 +345,16 @@ fn show(
         // A web_message request runs in a hidden iframe where no page can
         // be shown (and the pages refuse to be framed anyway).
         let target = pending.request.target();
-        let origins = state.web_origins_of(&target);
         if let Some(id) = &pending_id {
             state.store.remove_pending(id);
         }
-        let (error, description) = (
-            ErrorCode::InteractionRequired,
+        return refuse(
+            state,
+            &target,
+            &ErrorCode::InteractionRequired,
             "response_mode=web_message cannot show a login or consent page; use prompt=none, or a full-page redirect",
+            after_post,
         );
-        refused(state, &target, &error, description);
-        return deliver_error(&target, origins, &error, description, after_post);
     }
     pending.csrf = random_id();
     // A page is about to be shown: bind the request to this browser, giving
@@ -385,10 +392,9 @@ fn issue(
     let origins = state.web_origins_of(&target);
     let Some(user) = state.tenant.user(&session.username) else {
         // Sessions only name users of this tenant; refuse rather than guess.
-        refused(state, &target, &ErrorCode::ServerError, "unknown user");
-        return deliver_error(
+        return refuse(
+            state,
             &target,
-            origins,
             &ErrorCode::ServerError,
             "unknown user",
             after_post,
@@ -442,13 +448,11 @@ fn issue(
         }
         Err(error) => {
             tracing::error!(%error, "cannot sign tokens");
-            let description = "the tokens could not be signed";
-            refused(state, &target, &ErrorCode::ServerError, description);
-            deliver_error(
+            refuse(
+                state,
                 &target,
-                origins,
                 &ErrorCode::ServerError,
-                description,
+                "the tokens could not be signed",
                 after_post,
             )
         }
