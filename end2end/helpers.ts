@@ -110,7 +110,7 @@ export async function denyWithDescription(page: Page, description: string): Prom
 }
 
 /** Client-side navigation through the app's menu (keeps in-memory tokens). */
-export async function openPage(page: Page, name: "Home" | "Profile" | "API" | "Session" | "Settings"): Promise<void> {
+export async function openPage(page: Page, name: "Home" | "Profile" | "API" | "Session" | "Settings" | "Playground"): Promise<void> {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
 }
 

@@ -197,3 +197,71 @@ pub fn sign_out_locally() {
         reason: "tokens dropped from this tab".into(),
     });
 }
+
+/// The playground's view of the demo issuer's dev controls: the fault
+/// catalogue and what is armed, or why it could not be read.
+pub type FaultsState = Option<Result<protocol::dev_controls::Faults, String>>;
+
+/// Reads the fault catalogue from the dev controls at `dev` into `faults`.
+pub fn load_faults(dev: String, faults: RwSignal<FaultsState>) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        faults.set(Some(crate::dev_controls::faults(&dev).await));
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (dev, faults);
+}
+
+/// Arms `armed` at the dev controls at `dev`, logs it, and reads the
+/// catalogue again; a refusal lands in `problem`.
+pub fn arm_fault(
+    dev: String,
+    armed: protocol::dev_controls::ArmedFault,
+    faults: RwSignal<FaultsState>,
+    problem: RwSignal<Option<String>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            match crate::dev_controls::arm(&dev, &armed).await {
+                Ok(()) => {
+                    problem.set(None);
+                    log.push(crate::events::EventKind::FaultArmed {
+                        fault: armed.fault,
+                        silent_only: armed.prompt_none_only,
+                    });
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+            faults.set(Some(crate::dev_controls::faults(&dev).await));
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (dev, armed, faults, problem);
+}
+
+/// Disarms every fault at the dev controls at `dev`, logs it, and reads
+/// the catalogue again; a refusal lands in `problem`.
+pub fn disarm_faults(
+    dev: String,
+    faults: RwSignal<FaultsState>,
+    problem: RwSignal<Option<String>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let log = expect_context::<EventLog>();
+        leptos::task::spawn_local(async move {
+            match crate::dev_controls::disarm_all(&dev).await {
+                Ok(()) => {
+                    problem.set(None);
+                    log.push(crate::events::EventKind::FaultsDisarmed);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+            faults.set(Some(crate::dev_controls::faults(&dev).await));
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (dev, faults, problem);
+}

@@ -17,6 +17,12 @@ pub struct SpaConfig {
     pub scope: String,
     /// The base URL of the protected API.
     pub api_url: String,
+    /// The demo issuer's dev controls (`…/dev`), when this SPA uses that
+    /// issuer and it has them switched on: the playground page arms its
+    /// faults. Not part of any protocol: with another provider it is
+    /// `None`, and only the playground notices.
+    #[serde(default)]
+    pub dev_controls: Option<String>,
 }
 
 impl SpaConfig {
@@ -45,6 +51,7 @@ mod tests {
             audience: "a".into(),
             scope: "openid".into(),
             api_url: "http://api".into(),
+            dev_controls: None,
         };
         let json = config.to_script_json();
         assert!(!json.contains("</"));

@@ -13,7 +13,7 @@
 //! issuer's decisions on it.
 
 use leptos::prelude::*;
-use protocol::{IdTokenCheck, Tx};
+use protocol::{IdTokenCheck, Tx, dev_controls::Fault};
 use serde::{Deserialize, Serialize};
 
 /// How an event reads: fine, failed, or neutral information.
@@ -149,6 +149,11 @@ pub enum EventKind {
         status: u16,
         error: Option<String>,
     },
+    /// The playground armed a fault at the demo issuer: its next response
+    /// (with `silent_only`, its next silent one) will be broken this way.
+    FaultArmed { fault: Fault, silent_only: bool },
+    /// The playground disarmed every fault at the demo issuer.
+    FaultsDisarmed,
 }
 
 impl EventKind {
@@ -280,6 +285,25 @@ impl EventKind {
                 Some(e) => format!("{method} {url} → {status} ({e})"),
                 None => format!("{method} {url} → {status}"),
             },
+            Self::FaultArmed { fault, silent_only } => {
+                let next = if *silent_only {
+                    "next silent authentication"
+                } else {
+                    "next authorization response"
+                };
+                match fault {
+                    Fault::Tamper(tamper) => format!(
+                        "Dev controls: the issuer will tamper with the {next} ({}); \"{}\" must refuse it",
+                        tamper.as_str(),
+                        tamper.caught_by().label()
+                    ),
+                    Fault::Error(error) => format!(
+                        "Dev controls: the issuer will answer the {next} with {}",
+                        error.as_str()
+                    ),
+                }
+            }
+            Self::FaultsDisarmed => "Dev controls: every fault disarmed".to_owned(),
         }
     }
 
@@ -325,8 +349,10 @@ impl EventKind {
                 "OIDC RP-Initiated Logout §2",
                 "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout",
             )),
+            Self::FaultArmed { fault, .. } => Some(fault.spec()),
             Self::SignedIn { .. }
             | Self::SignedOut { .. }
+            | Self::FaultsDisarmed
             | Self::RenewalScheduled { .. }
             | Self::OtherTab { .. } => None,
         }
@@ -584,6 +610,31 @@ mod tests {
             detail: None,
         };
         assert_eq!(still_wanted.spec(), None);
+    }
+
+    #[test]
+    fn an_armed_fault_names_the_check_that_must_refuse_it() {
+        use protocol::dev_controls::{FaultError, Tamper};
+        let tamper = EventKind::FaultArmed {
+            fault: Fault::Tamper(Tamper::WrongNonce),
+            silent_only: false,
+        };
+        assert_eq!(
+            tamper.summary(),
+            "Dev controls: the issuer will tamper with the next authorization response (wrong_nonce); \"nonce matches\" must refuse it"
+        );
+        assert_eq!(tamper.spec(), Some(IdTokenCheck::Nonce.spec()));
+        assert_eq!(tamper.outcome(), Outcome::Info);
+        let error = EventKind::FaultArmed {
+            fault: Fault::Error(FaultError::LoginRequired),
+            silent_only: true,
+        };
+        assert_eq!(
+            error.summary(),
+            "Dev controls: the issuer will answer the next silent authentication with login_required"
+        );
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(serde_json::from_str::<EventKind>(&json).unwrap(), error);
     }
 
     #[test]

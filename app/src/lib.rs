@@ -9,6 +9,8 @@ mod actions;
 pub mod auth;
 mod components;
 mod config;
+#[cfg(feature = "hydrate")]
+mod dev_controls;
 pub mod events;
 mod pages;
 
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <A href="/api">"API"</A>
                     <A href="/session">"Session"</A>
                     <A href="/settings">"Settings"</A>
+                    <A href="/playground">"Playground"</A>
                 </nav>
             </header>
             // tabindex -1: the skip link's target takes focus, Tab does not stop here.
@@ -102,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api") view=pages::ApiPage/>
                     <Route path=path!("/session") view=pages::SessionPage/>
                     <Route path=path!("/settings") view=pages::SettingsPage/>
+                    <Route path=path!("/playground") view=pages::Playground/>
                 </Routes>
             </main>
         </Router>

@@ -31,7 +31,9 @@ async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
 test("every page passes axe's WCAG 2.1 A and AA rules, signed out and signed in, the issuer's pages too", async ({
   page,
 }) => {
-  for (const path of ["/", "/profile", "/api", "/session", "/settings", "/no-such-page"]) {
+  // Seven pages, a login and five axe scans: about 25 s on a 2-core machine.
+  test.setTimeout(60_000);
+  for (const path of ["/", "/profile", "/api", "/session", "/settings", "/playground", "/no-such-page"]) {
     await page.goto(path);
     await waitForHydration(page);
     await expectNoAxeViolations(page, `${path}, signed out`);
@@ -66,6 +68,14 @@ test("every page passes axe's WCAG 2.1 A and AA rules, signed out and signed in,
   await expectNoAxeViolations(page, "/session, signed in");
 });
 
+test("the playground passes axe with a fault armed", async ({ page }) => {
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Arm wrong_nonce" }).click();
+  await expect(page.getByTestId("armed-faults")).toContainText("wrong_nonce");
+  await expectNoAxeViolations(page, "/playground, a fault armed");
+});
+
 test("each page has its own title, and following a link moves focus to the new page's heading", async ({ page }) => {
   await page.goto("/");
   await waitForHydration(page);
@@ -75,6 +85,7 @@ test("each page has its own title, and following a link moves focus to the new p
     ["API", "Call the API"],
     ["Session", "Session"],
     ["Settings", "Settings"],
+    ["Playground", "Failure playground"],
     ["Home", "The OAuth 2.0 implicit grant, in Rust"],
   ] as const) {
     await openPage(page, link);

@@ -301,15 +301,22 @@ impl Config {
     }
 }
 
-impl SpaConfig {
-    /// The part of the settings that the browser receives.
-    pub fn to_app_config(&self) -> app::SpaConfig {
+impl Config {
+    /// The part of the SPA's settings that the browser receives. It names
+    /// the mock issuer's dev controls only when the SPA logs in at that
+    /// issuer, in this process, and they are switched on.
+    pub fn spa_app_config(&self) -> app::SpaConfig {
+        let spa = &self.spa;
+        let same_issuer = spa.issuer.trim_end_matches('/') == self.issuer.url.trim_end_matches('/');
+        let dev_controls = (self.issuer.enabled && self.issuer.dev_controls && same_issuer)
+            .then(|| format!("{}/dev", self.issuer.url.trim_end_matches('/')));
         app::SpaConfig {
-            issuer: self.issuer.clone(),
-            client_id: self.client_id.clone(),
-            audience: self.audience.clone(),
-            scope: self.scope.clone(),
-            api_url: self.api_url.clone(),
+            issuer: spa.issuer.clone(),
+            client_id: spa.client_id.clone(),
+            audience: spa.audience.clone(),
+            scope: spa.scope.clone(),
+            api_url: spa.api_url.clone(),
+            dev_controls,
         }
     }
 }
@@ -383,6 +390,19 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::load(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn the_spa_is_told_of_dev_controls_only_at_the_mock_issuer_that_has_them() {
+        let dev = |vars: &[(&str, &str)]| load(vars).unwrap().spa_app_config().dev_controls;
+        assert_eq!(dev(&[]).as_deref(), Some("http://localhost:9000/dev"));
+        assert_eq!(
+            dev(&[("SPA_ISSUER", "http://localhost:9000/")]).as_deref(),
+            Some("http://localhost:9000/dev")
+        );
+        assert_eq!(dev(&[("SPA_ISSUER", "https://tenant.example.com/")]), None);
+        assert_eq!(dev(&[("ISSUER_DEV_CONTROLS", "false")]), None);
+        assert_eq!(dev(&[("ISSUER_ENABLED", "false")]), None);
     }
 
     #[test]

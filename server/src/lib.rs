@@ -76,11 +76,7 @@ pub async fn run(config: Config) -> Result<(), RunError> {
             .map_err(|e| RunError::Leptos(e.to_string()))?
             .leptos_options;
         let addr = options.site_addr;
-        servers.push((
-            "SPA",
-            addr,
-            spa::router(options, config.spa.to_app_config()),
-        ));
+        servers.push(("SPA", addr, spa::router(options, config.spa_app_config())));
     }
     if servers.is_empty() {
         return Err(RunError::NothingEnabled);

@@ -128,6 +128,9 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
     let listed: Value = issuer.get("/dev/faults").await.json().await.unwrap();
     let catalogue = listed["catalogue"].as_array().unwrap();
     assert_eq!(listed["armed"], json!([]));
+    // What the SPA's playground reads it as.
+    let typed: protocol::dev_controls::Faults = serde_json::from_value(listed.clone()).unwrap();
+    assert_eq!(typed.catalogue.len(), catalogue.len());
     assert_eq!(catalogue.len(), 7 + 5, "every tamper and every error");
     for entry in catalogue {
         assert!(entry["spec_url"].as_str().unwrap().starts_with("https://"));

@@ -41,7 +41,7 @@ async fn the_spa_shell_embeds_its_settings_for_the_browser() {
     let mut config = Config::default();
     config.spa.issuer = "https://issuer.example/</script>".into();
     let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, config.spa.to_app_config());
+    let router = server::spa::router(options, config.spa_app_config());
 
     let (status, html) = get(router, "/").await;
     assert_eq!(status, StatusCode::OK);
@@ -64,7 +64,7 @@ async fn the_spa_shell_embeds_its_settings_for_the_browser() {
 #[tokio::test]
 async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
     let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, Config::default().spa.to_app_config());
+    let router = server::spa::router(options, Config::default().spa_app_config());
     let (status, html) = get(router, "/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"), "{html}");
@@ -73,7 +73,7 @@ async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
 #[tokio::test]
 async fn the_silent_callback_page_runs_only_its_own_script_and_only_in_our_frames() {
     let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, Config::default().spa.to_app_config());
+    let router = server::spa::router(options, Config::default().spa_app_config());
     let response = router
         .oneshot(
             Request::get("/silent-callback.html")

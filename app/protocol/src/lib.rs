@@ -11,6 +11,7 @@
 mod authorize;
 mod challenge;
 mod claims;
+pub mod dev_controls;
 mod error_code;
 mod id_token;
 mod jwk;

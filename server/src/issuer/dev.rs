@@ -43,241 +43,14 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use protocol::{ErrorCode, IdTokenCheck};
-use serde::{Deserialize, Serialize};
+pub use protocol::dev_controls::{
+    ArmedFault, CaughtBy, Fault, FaultError, FaultInfo, Faults, Tamper,
+};
+use serde::Deserialize;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::{AppState, events::EventKind, params::Params, tenant::Lifetimes};
-
-/// Declares a field-less enum together with `ALL`, every variant in order,
-/// so the fault catalogue cannot leave out a variant added later.
-macro_rules! listed {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident { $($(#[$variant_meta:meta])* $variant:ident,)* }
-    ) => {
-        $(#[$meta])*
-        pub enum $name { $($(#[$variant_meta])* $variant,)* }
-
-        impl $name {
-            /// Every variant, in declaration order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
-        }
-    };
-}
-
-/// A deliberate misbehaviour of the next authorization responses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fault {
-    /// Answer with this error instead of tokens.
-    Error(FaultError),
-    /// Issue tokens, broken in this way.
-    Tamper(Tamper),
-}
-
-listed! {
-/// Errors a fault can return (RFC 6749 §4.2.2.1, OIDC Core §3.1.2.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultError {
-    /// The session is gone (silent renewal must fall back to a login).
-    LoginRequired,
-    /// Consent is needed.
-    ConsentRequired,
-    /// Some page must be shown.
-    InteractionRequired,
-    /// The user or the server said no.
-    AccessDenied,
-    /// The server failed.
-    ServerError,
-}
-}
-
-impl FaultError {
-    /// What the error means, and what a correct client does about it.
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::LoginRequired => {
-                "The user has no session at the issuer. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
-            }
-            Self::ConsentRequired => {
-                "The user has not consented. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
-            }
-            Self::InteractionRequired => {
-                "The issuer must show a page. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
-            }
-            Self::AccessDenied => {
-                "The user or the issuer said no. The client shows the error, as text, and keeps no token."
-            }
-            Self::ServerError => {
-                "The issuer failed. The client shows the error, as text, and keeps no token."
-            }
-        }
-    }
-
-    /// The section that defines the error, and a link.
-    pub fn spec(self) -> (&'static str, &'static str) {
-        match self {
-            Self::LoginRequired | Self::ConsentRequired | Self::InteractionRequired => (
-                "OIDC Core §3.1.2.6",
-                "https://openid.net/specs/openid-connect-core-1_0.html#AuthError",
-            ),
-            Self::AccessDenied | Self::ServerError => (
-                "RFC 6749 §4.2.2.1",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
-            ),
-        }
-    }
-
-    /// The error code sent.
-    pub fn code(self) -> ErrorCode {
-        match self {
-            Self::LoginRequired => ErrorCode::LoginRequired,
-            Self::ConsentRequired => ErrorCode::ConsentRequired,
-            Self::InteractionRequired => ErrorCode::InteractionRequired,
-            Self::AccessDenied => ErrorCode::AccessDenied,
-            Self::ServerError => ErrorCode::ServerError,
-        }
-    }
-}
-
-listed! {
-/// Ways to break a token, each caught by one check a client must make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tamper {
-    /// ID token `nonce` differs from the request's (OIDC Core §3.2.2.11).
-    WrongNonce,
-    /// One bit of each signature is flipped (OIDC Core §3.1.3.7 step 6).
-    BadSignature,
-    /// `aud` names someone else (step 3; RFC 9068 §4 for the API).
-    WrongAud,
-    /// `iss` is another issuer (step 2).
-    WrongIss,
-    /// `exp` is ten minutes ago (step 9).
-    Expired,
-    /// ID token without `at_hash` although an access token came with it
-    /// (OIDC Core §3.2.2.10).
-    MissingAtHash,
-    /// `at_hash` of another access token (token substitution, §3.2.2.9).
-    WrongAtHash,
-}
-}
-
-impl Tamper {
-    /// What is done to the response's tokens, and the attack it stands for.
-    pub fn description(self) -> &'static str {
-        match self {
-            Self::WrongNonce => {
-                "The ID token's nonce is not the one the request sent: an ID token replayed or injected into this login."
-            }
-            Self::BadSignature => {
-                "One bit of each token's signature is flipped: tokens altered after the issuer signed them."
-            }
-            Self::WrongAud => "aud names someone else: tokens issued to another client or API.",
-            Self::WrongIss => {
-                "iss is another issuer: tokens from a provider this client does not trust."
-            }
-            Self::Expired => "exp is ten minutes ago: stale tokens.",
-            Self::MissingAtHash => {
-                "The ID token has no at_hash although an access token came with it: nothing ties the two together."
-            }
-            Self::WrongAtHash => {
-                "at_hash is that of another access token: an access token substituted in the fragment."
-            }
-        }
-    }
-
-    /// The client's ID token check that must refuse the response (OIDC
-    /// Core §3.2.2.11 lists them; each cites its own section).
-    pub fn caught_by(self) -> IdTokenCheck {
-        match self {
-            Self::WrongNonce => IdTokenCheck::Nonce,
-            Self::BadSignature => IdTokenCheck::Signature,
-            Self::WrongAud => IdTokenCheck::Audience,
-            Self::WrongIss => IdTokenCheck::Issuer,
-            Self::Expired => IdTokenCheck::Expiry,
-            Self::MissingAtHash | Self::WrongAtHash => IdTokenCheck::AtHash,
-        }
-    }
-}
-
-/// One entry of `GET /dev/faults`: a fault, what it breaks, and what must
-/// notice — what a failure playground shows beside its "arm" button.
-#[derive(Debug, Serialize)]
-pub struct FaultInfo {
-    /// The fault, exactly as `POST /dev/faults` takes it.
-    pub fault: Fault,
-    /// What it does and what a correct client does about it.
-    pub description: &'static str,
-    /// For a tampered token, the client check that must refuse it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caught_by: Option<CaughtBy>,
-    /// The rule at stake, e.g. `OIDC Core §3.2.2.11`.
-    pub spec: &'static str,
-    /// A link to it.
-    pub spec_url: &'static str,
-}
-
-/// The check that catches a tampered token, by name and as people read it.
-#[derive(Debug, Serialize)]
-pub struct CaughtBy {
-    /// As the SPA's event log names it (`"nonce"`).
-    pub check: IdTokenCheck,
-    /// Its label (`"nonce matches"`).
-    pub label: &'static str,
-}
-
-impl Fault {
-    /// Every fault the dev controls can arm: tampered tokens first, then
-    /// error answers.
-    pub fn catalogue() -> Vec<FaultInfo> {
-        let tampers = Tamper::ALL.iter().copied().map(|tamper| {
-            let check = tamper.caught_by();
-            let (spec, spec_url) = check.spec();
-            FaultInfo {
-                fault: Self::Tamper(tamper),
-                description: tamper.description(),
-                caught_by: Some(CaughtBy {
-                    check,
-                    label: check.label(),
-                }),
-                spec,
-                spec_url,
-            }
-        });
-        let errors = FaultError::ALL.iter().copied().map(|error| {
-            let (spec, spec_url) = error.spec();
-            FaultInfo {
-                fault: Self::Error(error),
-                description: error.description(),
-                caught_by: None,
-                spec,
-                spec_url,
-            }
-        });
-        tampers.chain(errors).collect()
-    }
-}
-
-/// An armed fault and how many more responses it affects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArmedFault {
-    /// What to do.
-    pub fault: Fault,
-    /// How many more times.
-    #[serde(default = "one", rename = "count")]
-    pub remaining: u32,
-    /// Only `prompt=none` requests (silent renewal) are affected.
-    #[serde(default)]
-    pub prompt_none_only: bool,
-}
-
-fn one() -> u32 {
-    1
-}
 
 /// The dev controls' settings.
 #[derive(Debug, Default)]
@@ -514,11 +287,11 @@ async fn faults_post(
     Ok(Json(json!({ "faults": state.dev.lock().faults })))
 }
 
-async fn faults_get(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(json!({
-        "catalogue": Fault::catalogue(),
-        "armed": state.dev.lock().faults,
-    }))
+async fn faults_get(State(state): State<AppState>) -> Json<Faults> {
+    Json(Faults {
+        catalogue: Fault::catalogue(),
+        armed: state.dev.lock().faults.iter().copied().collect(),
+    })
 }
 
 async fn faults_delete(State(state): State<AppState>) -> Json<serde_json::Value> {
@@ -671,22 +444,6 @@ mod tests {
 
     fn armed(json: serde_json::Value) -> ArmedFault {
         serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn the_fault_json_of_the_documentation_parses() {
-        let a = armed(
-            json!({"fault": {"error": "login_required"}, "count": 2, "prompt_none_only": true}),
-        );
-        assert_eq!(a.fault, Fault::Error(FaultError::LoginRequired));
-        assert_eq!(a.remaining, 2);
-        assert!(a.prompt_none_only);
-        let b = armed(json!({"fault": {"tamper": "wrong_at_hash"}}));
-        assert_eq!(b.fault, Fault::Tamper(Tamper::WrongAtHash));
-        assert_eq!(b.remaining, 1);
-        assert!(
-            serde_json::from_value::<ArmedFault>(json!({"fault": {"tamper": "nope"}})).is_err()
-        );
     }
 
     #[test]

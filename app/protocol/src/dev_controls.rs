@@ -1,0 +1,378 @@
+//! The wire format of the demo issuer's dev controls: the faults it can be
+//! told to commit (`GET` / `POST /dev/faults`), what each one breaks, and
+//! which client check must notice.
+//!
+//! None of this is OAuth or OpenID Connect: a real provider has no such
+//! controls, and the SPA's login never needs them. It lives here so that the
+//! mock issuer (which serves it) and the SPA's failure playground (which
+//! shows it) read and write one format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ErrorCode, IdTokenCheck};
+
+/// Declares a field-less enum together with `ALL`, every variant in order,
+/// so the fault catalogue cannot leave out a variant added later.
+macro_rules! listed {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$variant_meta:meta])* $variant:ident,)* }
+    ) => {
+        $(#[$meta])*
+        pub enum $name { $($(#[$variant_meta])* $variant,)* }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+        }
+    };
+}
+
+/// A deliberate misbehaviour of the next authorization responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer with this error instead of tokens.
+    Error(FaultError),
+    /// Issue tokens, broken in this way.
+    Tamper(Tamper),
+}
+
+listed! {
+/// Errors a fault can return (RFC 6749 §4.2.2.1, OIDC Core §3.1.2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultError {
+    /// The session is gone (silent renewal must fall back to a login).
+    LoginRequired,
+    /// Consent is needed.
+    ConsentRequired,
+    /// Some page must be shown.
+    InteractionRequired,
+    /// The user or the server said no.
+    AccessDenied,
+    /// The server failed.
+    ServerError,
+}
+}
+
+impl FaultError {
+    /// What the error means, and what a correct client does about it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::LoginRequired => {
+                "The user has no session at the issuer. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
+            }
+            Self::ConsentRequired => {
+                "The user has not consented. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
+            }
+            Self::InteractionRequired => {
+                "The issuer must show a page. A silent renewal stops and the client asks for an interactive login; after an interactive login, the client shows the error."
+            }
+            Self::AccessDenied => {
+                "The user or the issuer said no. The client shows the error, as text, and keeps no token."
+            }
+            Self::ServerError => {
+                "The issuer failed. The client shows the error, as text, and keeps no token."
+            }
+        }
+    }
+
+    /// The section that defines the error, and a link.
+    pub fn spec(self) -> (&'static str, &'static str) {
+        match self {
+            Self::LoginRequired | Self::ConsentRequired | Self::InteractionRequired => (
+                "OIDC Core §3.1.2.6",
+                "https://openid.net/specs/openid-connect-core-1_0.html#AuthError",
+            ),
+            Self::AccessDenied | Self::ServerError => (
+                "RFC 6749 §4.2.2.1",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
+            ),
+        }
+    }
+
+    /// The error code's wire form (`"login_required"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LoginRequired => "login_required",
+            Self::ConsentRequired => "consent_required",
+            Self::InteractionRequired => "interaction_required",
+            Self::AccessDenied => "access_denied",
+            Self::ServerError => "server_error",
+        }
+    }
+
+    /// The error code sent.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Self::LoginRequired => ErrorCode::LoginRequired,
+            Self::ConsentRequired => ErrorCode::ConsentRequired,
+            Self::InteractionRequired => ErrorCode::InteractionRequired,
+            Self::AccessDenied => ErrorCode::AccessDenied,
+            Self::ServerError => ErrorCode::ServerError,
+        }
+    }
+}
+
+listed! {
+/// Ways to break a token, each caught by one check a client must make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tamper {
+    /// ID token `nonce` differs from the request's (OIDC Core §3.2.2.11).
+    WrongNonce,
+    /// One bit of each signature is flipped (OIDC Core §3.1.3.7 step 6).
+    BadSignature,
+    /// `aud` names someone else (step 3; RFC 9068 §4 for the API).
+    WrongAud,
+    /// `iss` is another issuer (step 2).
+    WrongIss,
+    /// `exp` is ten minutes ago (step 9).
+    Expired,
+    /// ID token without `at_hash` although an access token came with it
+    /// (OIDC Core §3.2.2.10).
+    MissingAtHash,
+    /// `at_hash` of another access token (token substitution, §3.2.2.9).
+    WrongAtHash,
+}
+}
+
+impl Tamper {
+    /// Its name in the dev controls' JSON (`"wrong_nonce"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WrongNonce => "wrong_nonce",
+            Self::BadSignature => "bad_signature",
+            Self::WrongAud => "wrong_aud",
+            Self::WrongIss => "wrong_iss",
+            Self::Expired => "expired",
+            Self::MissingAtHash => "missing_at_hash",
+            Self::WrongAtHash => "wrong_at_hash",
+        }
+    }
+
+    /// What is done to the response's tokens, and the attack it stands for.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::WrongNonce => {
+                "The ID token's nonce is not the one the request sent: an ID token replayed or injected into this login."
+            }
+            Self::BadSignature => {
+                "One bit of each token's signature is flipped: tokens altered after the issuer signed them."
+            }
+            Self::WrongAud => "aud names someone else: tokens issued to another client or API.",
+            Self::WrongIss => {
+                "iss is another issuer: tokens from a provider this client does not trust."
+            }
+            Self::Expired => "exp is ten minutes ago: stale tokens.",
+            Self::MissingAtHash => {
+                "The ID token has no at_hash although an access token came with it: nothing ties the two together."
+            }
+            Self::WrongAtHash => {
+                "at_hash is that of another access token: an access token substituted in the fragment."
+            }
+        }
+    }
+
+    /// The client's ID token check that must refuse the response (OIDC
+    /// Core §3.2.2.11 lists them; each cites its own section).
+    pub fn caught_by(self) -> IdTokenCheck {
+        match self {
+            Self::WrongNonce => IdTokenCheck::Nonce,
+            Self::BadSignature => IdTokenCheck::Signature,
+            Self::WrongAud => IdTokenCheck::Audience,
+            Self::WrongIss => IdTokenCheck::Issuer,
+            Self::Expired => IdTokenCheck::Expiry,
+            Self::MissingAtHash | Self::WrongAtHash => IdTokenCheck::AtHash,
+        }
+    }
+}
+
+/// One entry of `GET /dev/faults`: a fault, what it breaks, and what must
+/// notice — what a failure playground shows beside its "arm" button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultInfo {
+    /// The fault, exactly as `POST /dev/faults` takes it.
+    pub fault: Fault,
+    /// What it does and what a correct client does about it.
+    pub description: String,
+    /// For a tampered token, the client check that must refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caught_by: Option<CaughtBy>,
+    /// The rule at stake, e.g. `OIDC Core §3.2.2.11`.
+    pub spec: String,
+    /// A link to it.
+    pub spec_url: String,
+}
+
+/// The check that catches a tampered token, by name and as people read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaughtBy {
+    /// As the SPA's event log names it (`"nonce"`).
+    pub check: IdTokenCheck,
+    /// Its label (`"nonce matches"`).
+    pub label: String,
+}
+
+/// The body of `GET /dev/faults`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Faults {
+    /// Every fault the issuer can commit ([`Fault::catalogue`]).
+    pub catalogue: Vec<FaultInfo>,
+    /// The faults armed now, the next to apply first.
+    pub armed: Vec<ArmedFault>,
+}
+
+impl Fault {
+    /// Its name: the tamper's, or the error code it answers with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tamper(tamper) => tamper.as_str(),
+            Self::Error(error) => error.as_str(),
+        }
+    }
+
+    /// The rule at stake, and a link: for a tamper, the section of the
+    /// client check that must catch it; for an error, the section defining it.
+    pub fn spec(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Tamper(tamper) => tamper.caught_by().spec(),
+            Self::Error(error) => error.spec(),
+        }
+    }
+
+    /// Every fault the dev controls can arm: tampered tokens first, then
+    /// error answers.
+    pub fn catalogue() -> Vec<FaultInfo> {
+        let tampers = Tamper::ALL.iter().copied().map(|tamper| {
+            let check = tamper.caught_by();
+            let (spec, spec_url) = check.spec();
+            FaultInfo {
+                fault: Self::Tamper(tamper),
+                description: tamper.description().to_owned(),
+                caught_by: Some(CaughtBy {
+                    check,
+                    label: check.label().to_owned(),
+                }),
+                spec: spec.to_owned(),
+                spec_url: spec_url.to_owned(),
+            }
+        });
+        let errors = FaultError::ALL.iter().copied().map(|error| {
+            let (spec, spec_url) = error.spec();
+            FaultInfo {
+                fault: Self::Error(error),
+                description: error.description().to_owned(),
+                caught_by: None,
+                spec: spec.to_owned(),
+                spec_url: spec_url.to_owned(),
+            }
+        });
+        tampers.chain(errors).collect()
+    }
+}
+
+/// An armed fault and how many more responses it affects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmedFault {
+    /// What to do.
+    pub fault: Fault,
+    /// How many more times.
+    #[serde(default = "one", rename = "count")]
+    pub remaining: u32,
+    /// Only `prompt=none` requests (silent renewal) are affected.
+    #[serde(default)]
+    pub prompt_none_only: bool,
+}
+
+impl ArmedFault {
+    /// `fault` for the next response that would carry tokens (or, with
+    /// `prompt_none_only`, the next silent one).
+    pub fn once(fault: Fault, prompt_none_only: bool) -> Self {
+        Self {
+            fault,
+            remaining: 1,
+            prompt_none_only,
+        }
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn armed(json: serde_json::Value) -> ArmedFault {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn the_fault_json_of_the_documentation_parses() {
+        let a = armed(
+            json!({"fault": {"error": "login_required"}, "count": 2, "prompt_none_only": true}),
+        );
+        assert_eq!(a.fault, Fault::Error(FaultError::LoginRequired));
+        assert_eq!(a.remaining, 2);
+        assert!(a.prompt_none_only);
+        let b = armed(json!({"fault": {"tamper": "wrong_at_hash"}}));
+        assert_eq!(b.fault, Fault::Tamper(Tamper::WrongAtHash));
+        assert_eq!(b.remaining, 1);
+        assert!(
+            serde_json::from_value::<ArmedFault>(json!({"fault": {"tamper": "nope"}})).is_err()
+        );
+    }
+
+    #[test]
+    fn a_fault_is_named_as_its_json_names_it() {
+        let faults = Tamper::ALL
+            .iter()
+            .map(|&t| Fault::Tamper(t))
+            .chain(FaultError::ALL.iter().map(|&e| Fault::Error(e)));
+        for fault in faults {
+            let json = serde_json::to_value(fault).unwrap();
+            let inner = json.as_object().unwrap().values().next().unwrap().clone();
+            assert_eq!(inner, json!(fault.name()));
+            if let Fault::Error(error) = fault {
+                assert_eq!(error.code().as_str(), error.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn arming_once_sends_what_the_issuer_documents() {
+        let once = ArmedFault::once(Fault::Tamper(Tamper::WrongNonce), true);
+        assert_eq!(
+            serde_json::to_value(once).unwrap(),
+            json!({"fault": {"tamper": "wrong_nonce"}, "count": 1, "prompt_none_only": true})
+        );
+    }
+
+    #[test]
+    fn the_catalogue_reads_back_as_it_was_written() {
+        let faults = Faults {
+            catalogue: Fault::catalogue(),
+            armed: vec![ArmedFault::once(
+                Fault::Error(FaultError::ServerError),
+                false,
+            )],
+        };
+        let json = serde_json::to_string(&faults).unwrap();
+        assert_eq!(serde_json::from_str::<Faults>(&json).unwrap(), faults);
+        // Every variant once: tampers name their check, errors have none.
+        assert_eq!(
+            faults.catalogue.len(),
+            Tamper::ALL.len() + FaultError::ALL.len()
+        );
+        for info in &faults.catalogue {
+            let tampered = matches!(info.fault, Fault::Tamper(_));
+            assert_eq!(info.caught_by.is_some(), tampered, "{:?}", info.fault);
+            assert!(info.spec_url.starts_with("https://"), "{:?}", info.fault);
+        }
+    }
+}

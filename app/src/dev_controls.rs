@@ -1,0 +1,49 @@
+//! The playground's calls to the demo issuer's dev controls (their format
+//! is `protocol::dev_controls`). Browser only; the login itself never calls
+//! them, so the app runs the same at a provider that has none.
+
+use protocol::dev_controls::{ArmedFault, Faults};
+use serde::Deserialize;
+
+use crate::auth::browser::{self, HttpResponse};
+
+/// `GET {dev}/faults`: every fault the issuer can commit, and the armed ones.
+pub async fn faults(dev: &str) -> Result<Faults, String> {
+    let response = send("GET", &format!("{dev}/faults"), None).await?;
+    serde_json::from_str(&response.body)
+        .map_err(|e| format!("the dev controls' answer is not a fault catalogue: {e}"))
+}
+
+/// `POST {dev}/faults`: the issuer's next matching response carries `armed`.
+pub async fn arm(dev: &str, armed: &ArmedFault) -> Result<(), String> {
+    let body = serde_json::to_string(armed).map_err(|e| e.to_string())?;
+    send("POST", &format!("{dev}/faults"), Some(&body))
+        .await
+        .map(drop)
+}
+
+/// `DELETE {dev}/faults`: nothing armed any more.
+pub async fn disarm_all(dev: &str) -> Result<(), String> {
+    send("DELETE", &format!("{dev}/faults"), None)
+        .await
+        .map(drop)
+}
+
+/// One request; an answer other than 200 is an error with the issuer's
+/// own reason (`{"error": "…"}`) when it gave one.
+async fn send(method: &str, url: &str, json_body: Option<&str>) -> Result<HttpResponse, String> {
+    #[derive(Deserialize)]
+    struct DevError {
+        error: String,
+    }
+    let response = browser::fetch(method, url, None, json_body)
+        .await
+        .map_err(|e| format!("the issuer's dev controls at {url} did not answer: {e}"))?;
+    if response.status == 200 {
+        return Ok(response);
+    }
+    Err(match serde_json::from_str::<DevError>(&response.body) {
+        Ok(DevError { error }) => format!("the dev controls answered {}: {error}", response.status),
+        Err(_) => format!("the dev controls answered {}", response.status),
+    })
+}

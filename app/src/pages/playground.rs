@@ -1,0 +1,168 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use protocol::dev_controls::{ArmedFault, FaultInfo};
+
+use crate::{
+    SpaConfig,
+    actions::{FaultsState, arm_fault, disarm_faults, load_faults, renew_now},
+    components::{ClientOnly, EventLogView, SessionStatus},
+};
+
+/// The failure playground: arm one of the demo issuer's faults, log in or
+/// renew, and watch the check that must refuse it fail in the event log.
+#[component]
+pub fn Playground() -> impl IntoView {
+    let config = expect_context::<SpaConfig>();
+    view! {
+        <Title text="Playground"/>
+        <section>
+            <h1>"Failure playground"</h1>
+            <p>
+                "Make the issuer misbehave on purpose, then log in or renew and watch this "
+                "client refuse. Each fault breaks the issuer's next authorization response in "
+                "one way; the event log below shows the check that caught it."
+            </p>
+            <ClientOnly>
+                {
+                    let config = config.clone();
+                    move || match config.dev_controls.clone() {
+                        Some(dev) => view! { <FaultPlayground dev/> }.into_any(),
+                        None => view! { <NoDevControls issuer=config.issuer.clone()/> }.into_any(),
+                    }
+                }
+            </ClientOnly>
+        </section>
+        <EventLogView/>
+    }
+}
+
+/// Why there is nothing to arm: another provider, or controls switched off.
+#[component]
+fn NoDevControls(issuer: String) -> impl IntoView {
+    view! {
+        <p class="callout" data-testid="no-dev-controls">
+            "This app logs in at " <code>{issuer}</code> ", which has no dev controls here: "
+            "they belong to the demo issuer run by this project (with "
+            <code>"dev_controls = true"</code> "). Every other page works the same."
+        </p>
+    }
+}
+
+/// The catalogue, the armed faults and the buttons, for the dev controls at `dev`.
+#[component]
+fn FaultPlayground(dev: String) -> impl IntoView {
+    let faults = RwSignal::<FaultsState>::new(None);
+    let problem = RwSignal::new(None::<String>);
+    let silent_only = RwSignal::new(false);
+    load_faults(dev.clone(), faults);
+    let dev = StoredValue::new(dev);
+    view! {
+        <SessionStatus/>
+        <fieldset class="which-response">
+            <legend>"Break which response?"</legend>
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="which-response"
+                    prop:checked=move || !silent_only.get()
+                    on:change=move |_| silent_only.set(false)
+                />
+                "The next one (a login, or a renewal)"
+            </label>
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="which-response"
+                    prop:checked=move || silent_only.get()
+                    on:change=move |_| silent_only.set(true)
+                />
+                "The next silent renewal only"
+            </label>
+        </fieldset>
+        <p>
+            "Once armed, log in, or renew silently: "
+            <button type="button" class="secondary" on:click=move |_| renew_now()>"Renew now"</button>
+        </p>
+        {move || problem.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p}</p> })}
+        {move || match faults.get() {
+            None => view! { <p class="loading">"Reading the issuer's fault catalogue…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="status-bad" role="alert" data-testid="playground-problem">{e}</p> }.into_any(),
+            Some(Ok(listed)) => {
+                let (tampers, errors): (Vec<_>, Vec<_>) = listed
+                    .catalogue
+                    .into_iter()
+                    .partition(|info| info.caught_by.is_some());
+                let arm = move |info: &FaultInfo| {
+                    let fault = info.fault;
+                    move |_| arm_fault(dev.get_value(), ArmedFault::once(fault, silent_only.get_untracked()), faults, problem)
+                };
+                view! {
+                    <ArmedFaults armed=listed.armed disarm=move || disarm_faults(dev.get_value(), faults, problem)/>
+                    <h2>"Tampered tokens"</h2>
+                    <p class="hint">"The issuer signs tokens that are wrong in one way. A correct client refuses them all and keeps no token."</p>
+                    <FaultList faults=tampers arm/>
+                    <h2>"Error answers"</h2>
+                    <p class="hint">"The issuer answers with an error instead of tokens."</p>
+                    <FaultList faults=errors arm/>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// What is armed now, and a button to disarm it all.
+#[component]
+fn ArmedFaults(armed: Vec<ArmedFault>, disarm: impl Fn() + 'static) -> impl IntoView {
+    let nothing = armed.is_empty();
+    view! {
+        <div class="armed" role="status" data-testid="armed-faults">
+            {if nothing {
+                view! { <p>"Nothing armed: the issuer behaves."</p> }.into_any()
+            } else {
+                view! {
+                    <p>"Armed, the next to apply first:"</p>
+                    <ul>
+                        {armed.into_iter().map(|a| view! {
+                            <li>
+                                <code>{a.fault.name()}</code>
+                                {format!(" × {}{}", a.remaining, if a.prompt_none_only { ", silent renewals only" } else { "" })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <button type="button" class="secondary" disabled=nothing on:click=move |_| disarm()>"Disarm all"</button>
+        </div>
+    }
+}
+
+/// One row per fault: what it breaks, who must notice, and its button.
+#[component]
+fn FaultList<A, H>(faults: Vec<FaultInfo>, arm: A) -> impl IntoView
+where
+    A: Fn(&FaultInfo) -> H,
+    H: FnMut(leptos::ev::MouseEvent) + 'static,
+{
+    view! {
+        <ul class="faults">
+            {faults.into_iter().map(|info| {
+                let name = info.fault.name();
+                let on_click = arm(&info);
+                view! {
+                    <li data-testid="fault" data-fault=name>
+                        <p><code>{name}</code> " — " {info.description}</p>
+                        {info.caught_by.map(|c| view! {
+                            <p class="hint" data-testid="caught-by">"Must be refused by: " <strong>{c.label}</strong></p>
+                        })}
+                        <p class="hint">
+                            <a href=info.spec_url target="_blank" rel="noopener noreferrer">
+                                {info.spec} <span class="visually-hidden">" (opens in a new tab)"</span>
+                            </a>
+                        </p>
+                        <button type="button" on:click=on_click aria-label=format!("Arm {name}")>"Arm"</button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

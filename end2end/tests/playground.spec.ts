@@ -1,0 +1,119 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { API, ISSUER, SPA } from "../origins";
+import { faultCatalogue, firstLogin, openPage, resetIssuer, waitForHydration } from "../helpers";
+
+// The failure playground drives the demo issuer's dev controls from the
+// SPA: what it arms must be what the issuer holds, and the client must
+// then refuse what the issuer sends.
+
+test.beforeEach(async ({ request }) => {
+  await resetIssuer(request);
+});
+
+async function armedAtIssuer(request: APIRequestContext): Promise<unknown[]> {
+  const response = await request.get(`${ISSUER}/dev/faults`);
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).armed;
+}
+
+test("the playground lists the issuer's whole catalogue, and a fault armed there is refused by the check it names", async ({
+  page,
+  request,
+}) => {
+  const catalogue = await faultCatalogue(request);
+  await firstLogin(page);
+  await page.getByRole("button", { name: "Forget tokens" }).click();
+  await openPage(page, "Playground");
+
+  const rows = page.getByTestId("fault");
+  await expect(rows).toHaveCount(catalogue.length);
+  for (const info of catalogue) {
+    const name = "tamper" in info.fault ? info.fault.tamper : info.fault.error;
+    const row = page.locator(`[data-testid="fault"][data-fault="${name}"]`);
+    await expect(row).toContainText(info.description);
+    await expect(row.getByRole("link", { name: info.spec })).toHaveAttribute("href", info.spec_url);
+    if (info.caught_by) await expect(row.getByTestId("caught-by")).toContainText(info.caught_by.label);
+  }
+  await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
+
+  await page.getByRole("button", { name: "Arm wrong_nonce" }).click();
+  await expect(page.getByTestId("armed-faults")).toContainText("wrong_nonce × 1");
+  expect(await armedAtIssuer(request)).toEqual([{ fault: { tamper: "wrong_nonce" }, count: 1, prompt_none_only: false }]);
+  await expect(page.getByTestId("event-log")).toContainText(
+    'Dev controls: the issuer will tamper with the next authorization response (wrong_nonce); "nonce matches" must refuse it',
+  );
+
+  const apiCalls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(API)) apiCalls.push(r.url());
+  });
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("callback-refused")).toBeVisible();
+  await expect(page.getByTestId("refusal-reason")).toContainText("nonce matches");
+  expect(apiCalls).toEqual([]);
+
+  // The issuer used the fault up, and the playground says so when it is back.
+  await openPage(page, "Playground");
+  await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
+  expect(await armedAtIssuer(request)).toEqual([]);
+});
+
+test("a fault armed for silent renewals only spares the login and ends the next renewal", async ({ page, request }) => {
+  await firstLogin(page);
+  await openPage(page, "Playground");
+  await page.getByRole("radio", { name: "The next silent renewal only" }).check();
+  await page.getByRole("button", { name: "Arm login_required" }).click();
+  await expect(page.getByTestId("armed-faults")).toContainText("login_required × 1, silent renewals only");
+  expect(await armedAtIssuer(request)).toEqual([{ fault: { error: "login_required" }, count: 1, prompt_none_only: true }]);
+
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect(page.getByTestId("session-ended")).toBeVisible();
+  await expect(page.getByTestId("event-log")).toContainText("login_required");
+  expect(await armedAtIssuer(request)).toEqual([]);
+});
+
+test("disarm all clears the issuer's armed faults", async ({ page, request }) => {
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Arm wrong_iss" }).click();
+  await page.getByRole("button", { name: "Arm server_error" }).click();
+  await expect(page.getByTestId("armed-faults").getByRole("listitem")).toHaveCount(2);
+  expect(await armedAtIssuer(request)).toHaveLength(2);
+
+  await page.getByRole("button", { name: "Disarm all" }).click();
+  await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
+  await expect(page.getByRole("button", { name: "Disarm all" })).toBeDisabled();
+  expect(await armedAtIssuer(request)).toEqual([]);
+  await expect(page.getByTestId("event-log")).toContainText("Dev controls: every fault disarmed");
+});
+
+test("the issuer's refusal to arm a fault is shown as it gave it", async ({ page }) => {
+  await page.route(`${ISSUER}/dev/faults`, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    await route.fulfill({ status: 400, json: { error: "at most 32 faults can be armed" } });
+  });
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Arm expired" }).click();
+  await expect(page.getByTestId("playground-problem")).toHaveText("the dev controls answered 400: at most 32 faults can be armed");
+  await expect(page.getByTestId("event-log")).not.toContainText("Dev controls:");
+});
+
+test("with a provider that has no dev controls, the playground says so and calls nothing", async ({ page }) => {
+  // The SPA configured for another provider: the shell names no dev controls.
+  await page.route(`${SPA}/playground`, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/,"dev_controls":"[^"]*"/, "");
+    expect(body).not.toContain("dev_controls");
+    await route.fulfill({ response, body });
+  });
+  const devCalls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${ISSUER}/dev/`)) devCalls.push(r.url());
+  });
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await expect(page.getByTestId("no-dev-controls")).toContainText(ISSUER);
+  await expect(page.getByTestId("fault")).toHaveCount(0);
+  expect(devCalls).toEqual([]);
+});
