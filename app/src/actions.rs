@@ -265,3 +265,57 @@ pub fn disarm_faults(
     #[cfg(not(feature = "hydrate"))]
     let _ = (dev, faults, problem);
 }
+
+/// Follows the demo issuer's decisions at `dev` while the calling component
+/// lives: every [`ISSUER_POLL_MS`], the new ones join `events`, which keeps
+/// the latest `shown`. A failed read lands in `problem` and is tried again.
+pub fn follow_issuer_events(
+    dev: String,
+    shown: usize,
+    events: RwSignal<Vec<protocol::dev_controls::IssuerEvent>>,
+    problem: RwSignal<Option<String>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::{cell::Cell, rc::Rc};
+        // Where the last read ended, and whether one is still on its way
+        // (a slow issuer must not get a pile of overlapping reads).
+        let cursor = Rc::new(Cell::new(None::<u64>));
+        let busy = Rc::new(Cell::new(false));
+        let poll = move || {
+            if busy.replace(true) {
+                return;
+            }
+            let (dev, cursor, busy) = (dev.clone(), Rc::clone(&cursor), Rc::clone(&busy));
+            leptos::task::spawn_local(async move {
+                match crate::dev_controls::events(&dev, cursor.get(), shown as u64).await {
+                    Ok(read) => {
+                        cursor.set(Some(read.last_seq));
+                        // The page may be gone by now: then nothing to update.
+                        let _ = problem.try_set(None);
+                        let _ = events.try_update(|events| {
+                            events.extend(read.events);
+                            let extra = events.len().saturating_sub(shown);
+                            events.drain(..extra);
+                        });
+                    }
+                    Err(e) => {
+                        let _ = problem.try_set(Some(e));
+                    }
+                }
+                busy.set(false);
+            });
+        };
+        poll();
+        if let Ok(handle) =
+            set_interval_with_handle(poll, std::time::Duration::from_millis(ISSUER_POLL_MS))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (dev, shown, events, problem);
+}
+
+/// How often the playground reads the issuer's new decisions.
+pub const ISSUER_POLL_MS: u64 = 1_500;

@@ -2,7 +2,7 @@
 //! is `protocol::dev_controls`). Browser only; the login itself never calls
 //! them, so the app runs the same at a provider that has none.
 
-use protocol::dev_controls::{ArmedFault, Faults};
+use protocol::dev_controls::{ArmedFault, Faults, IssuerEvents};
 use serde::Deserialize;
 
 use crate::auth::browser::{self, HttpResponse};
@@ -27,6 +27,24 @@ pub async fn disarm_all(dev: &str) -> Result<(), String> {
     send("DELETE", &format!("{dev}/faults"), None)
         .await
         .map(drop)
+}
+
+/// `GET {dev}/events`: the issuer's decisions after `after`; with `None`,
+/// its latest `latest` decisions (one request more, to learn where it is).
+pub async fn events(dev: &str, after: Option<u64>, latest: u64) -> Result<IssuerEvents, String> {
+    let read = |after: u64, limit: u64| {
+        let url = format!("{dev}/events?after={after}&limit={limit}");
+        async move {
+            let response = send("GET", &url, None).await?;
+            serde_json::from_str::<IssuerEvents>(&response.body)
+                .map_err(|e| format!("the dev controls' answer is not a list of events: {e}"))
+        }
+    };
+    let after = match after {
+        Some(after) => after,
+        None => read(0, 1).await?.last_seq.saturating_sub(latest),
+    };
+    read(after, 100).await
 }
 
 /// One request; an answer other than 200 is an error with the issuer's

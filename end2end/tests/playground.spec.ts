@@ -56,6 +56,18 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   await openPage(page, "Playground");
   await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
   expect(await armedAtIssuer(request)).toEqual([]);
+
+  // The issuer's side of the same request, paired with the app's by tx.
+  const failed = page.getByTestId("event-log").getByRole("listitem").filter({ hasText: "id_token: nonce matches FAILED" });
+  const tx = ((await failed.getByTestId("event-flow").locator("code").textContent()) ?? "").trim();
+  expect(tx).toMatch(/^[0-9a-f]{8}$/);
+  const decisions = page.getByTestId("issuer-decisions");
+  const injected = decisions.locator('li[data-type="fault_injected"]');
+  await expect(injected).toHaveCount(1);
+  await expect(injected).toContainText("wrong_nonce");
+  await expect(injected.getByTestId("decision-tx")).toHaveText(`issuer ${tx}`);
+  await expect(injected.getByRole("link", { name: /OIDC Core §3\.2\.2\.11/ })).toBeVisible();
+  await expect(decisions.locator('li[data-type="tokens_issued"]').filter({ hasText: tx })).toHaveCount(1);
 });
 
 test("a fault armed for silent renewals only spares the login and ends the next renewal", async ({ page, request }) => {
@@ -68,6 +80,8 @@ test("a fault armed for silent renewals only spares the login and ends the next 
 
   await page.getByRole("button", { name: "Renew now" }).click();
   await expect(page.getByTestId("session-ended")).toBeVisible();
+  // The page keeps reading the issuer: its refusal shows up without a reload.
+  await expect(page.getByTestId("issuer-decisions").locator('li[data-type="fault_injected"]')).toContainText("login_required");
   await expect(page.getByTestId("event-log")).toContainText("login_required");
   expect(await armedAtIssuer(request)).toEqual([]);
 });

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
-use protocol::{CompactJws, IdTokenCheck, IdTokenExpectations, Nonce, at_hash_from_sha256};
+use protocol::{
+    CompactJws, IdTokenCheck, IdTokenExpectations, Nonce, at_hash_from_sha256,
+    dev_controls::{IssuerEvent, IssuerEvents, Verdict},
+};
 use serde_json::{Value, json};
 use support_issuer::*;
 
@@ -536,6 +539,46 @@ async fn every_decision_on_a_request_carries_its_tx_even_a_refusal() {
     let last = log["events"].as_array().unwrap().last().unwrap();
     assert_eq!(last["type"], "dev_control");
     assert!(last.get("tx").is_none(), "{last}");
+}
+
+#[tokio::test]
+async fn each_decision_says_in_words_how_it_went_and_the_rule_behind_it() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    arm(&issuer, json!({ "fault": { "tamper": "wrong_nonce" } })).await;
+    issuer.authorize(&request()).await;
+    let events: IssuerEvents = issuer.get("/dev/events").await.json().await.unwrap();
+    let of = |kind: &str| -> Vec<&IssuerEvent> {
+        events.events.iter().filter(|e| e.kind == kind).collect()
+    };
+    let issued = of("tokens_issued");
+    assert_eq!(issued.len(), 2);
+    assert_eq!(issued[0].verdict, Verdict::Passed);
+    assert!(
+        issued[0]
+            .summary
+            .starts_with("Issued id_token token to demo-spa for alice"),
+        "{}",
+        issued[0].summary
+    );
+    assert_eq!(issued[0].spec.as_deref(), Some("OIDC Core §3.2.2.5"));
+    let [fault] = of("fault_injected")[..] else {
+        panic!("one fault_injected")
+    };
+    assert_eq!(fault.verdict, Verdict::Refused);
+    assert!(fault.summary.contains("wrong_nonce"), "{}", fault.summary);
+    // Linked to the client check that must catch it, and to the same request.
+    assert_eq!(
+        fault.spec_url.as_deref(),
+        Some(IdTokenCheck::Nonce.spec().1)
+    );
+    assert_eq!(fault.tx, issued[1].tx);
+    assert!(fault.tx.is_some());
+    for event in &events.events {
+        assert!(!event.summary.is_empty(), "{event:?}");
+        assert_eq!(event.spec.is_some(), event.spec_url.is_some(), "{event:?}");
+    }
+    assert_eq!(events.last_seq, events.events.last().unwrap().seq);
 }
 
 #[tokio::test]

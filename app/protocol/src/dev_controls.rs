@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ErrorCode, IdTokenCheck};
+use crate::{ErrorCode, IdTokenCheck, Tx};
 
 /// Declares a field-less enum together with `ALL`, every variant in order,
 /// so the fault catalogue cannot leave out a variant added later.
@@ -300,6 +300,57 @@ impl ArmedFault {
 
 fn one() -> u32 {
     1
+}
+
+/// How one of the issuer's decisions reads on a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The request went on: a client validated, a login, tokens issued.
+    Passed,
+    /// The issuer said no, or broke the response on purpose.
+    Refused,
+    /// Something happened.
+    Info,
+}
+
+/// One decision of the issuer, as `GET /dev/events` lists it for a
+/// timeline: the issuer's own words and rule, so a reader needs no list of
+/// its event types. The type's own fields (client, user, scope…) are in the
+/// JSON too, for tools; this keeps what every event has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuerEvent {
+    /// Increases by one per event.
+    pub seq: u64,
+    /// Unix time in milliseconds.
+    pub at_ms: u64,
+    /// The authorization request decided on: the same [`Tx`] as the
+    /// client's steps of that request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx: Option<Tx>,
+    /// The event's type, e.g. `tokens_issued`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// One line for people.
+    pub summary: String,
+    /// How it reads.
+    pub verdict: Verdict,
+    /// The rule behind the decision, e.g. `OIDC Core §3.1.2.4`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
+    /// A link to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_url: Option<String>,
+}
+
+/// The body of `GET /dev/events?after=<seq>&limit=<n>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuerEvents {
+    /// The events after `seq`, oldest first.
+    pub events: Vec<IssuerEvent>,
+    /// The last sequence number, so a poller knows where it is even when
+    /// nothing is new.
+    pub last_seq: u64,
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use protocol::dev_controls::{ArmedFault, FaultInfo};
+use protocol::dev_controls::{ArmedFault, FaultInfo, IssuerEvent, Verdict};
 
 use crate::{
     SpaConfig,
-    actions::{FaultsState, arm_fault, disarm_faults, load_faults, renew_now},
+    actions::{
+        FaultsState, ISSUER_POLL_MS, arm_fault, disarm_faults, follow_issuer_events, load_faults,
+        renew_now,
+    },
     components::{ClientOnly, EventLogView, SessionStatus},
 };
 
@@ -26,7 +29,10 @@ pub fn Playground() -> impl IntoView {
                 {
                     let config = config.clone();
                     move || match config.dev_controls.clone() {
-                        Some(dev) => view! { <FaultPlayground dev/> }.into_any(),
+                        Some(dev) => view! {
+                            <FaultPlayground dev=dev.clone()/>
+                            <IssuerDecisions dev/>
+                        }.into_any(),
                         None => view! { <NoDevControls issuer=config.issuer.clone()/> }.into_any(),
                     }
                 }
@@ -164,5 +170,64 @@ where
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// How many of the issuer's latest decisions are shown.
+const DECISIONS_SHOWN: usize = 30;
+
+/// The issuer's side of each flow, read from its dev controls as it
+/// happens: the decisions this app's event log pairs with by `tx`.
+#[component]
+fn IssuerDecisions(dev: String) -> impl IntoView {
+    let events = RwSignal::new(Vec::<IssuerEvent>::new());
+    let problem = RwSignal::new(None::<String>);
+    follow_issuer_events(dev, DECISIONS_SHOWN, events, problem);
+    view! {
+        <section class="event-log" aria-labelledby="issuer-decisions-title">
+            <h2 id="issuer-decisions-title">"The issuer's decisions"</h2>
+            <p class="hint">
+                {format!(
+                    "The latest {DECISIONS_SHOWN}, read from the issuer's GET /dev/events every {:.1} s. \
+                     A decision on an authorization request carries the request's tx, as this app's steps of it do.",
+                    ISSUER_POLL_MS as f64 / 1000.0
+                )}
+            </p>
+            {move || problem.get().map(|p| view! { <p class="status-bad" role="alert">{p}</p> })}
+            <ol data-testid="issuer-decisions">
+                <For each=move || events.get() key=|event| event.seq let:event>
+                    <IssuerDecision event/>
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+/// One decision: how it went, in the issuer's words, its tx and its rule.
+#[component]
+fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
+    let (class, mark) = match event.verdict {
+        Verdict::Passed => ("event passed", "✔"),
+        Verdict::Refused => ("event failed", "✘"),
+        Verdict::Info => ("event info", "•"),
+    };
+    let tx = event.tx.map(|tx| tx.to_string());
+    view! {
+        <li class=class data-type=event.kind>
+            <span class="mark" aria-hidden="true">{mark}</span>
+            <span class="summary">
+                {event.summary}
+                {tx.map(|tx| view! {
+                    " " <span class="flow" data-testid="decision-tx" title="The request's tx: the first 8 hex digits of the SHA-256 of its state">
+                        "issuer " <code>{tx}</code>
+                    </span>
+                })}
+            </span>
+            {event.spec.zip(event.spec_url).map(|(label, href)| view! {
+                <a class="spec" href=href target="_blank" rel="noopener noreferrer">
+                    {label}<span class="visually-hidden">" (opens in a new tab)"</span>
+                </a>
+            })}
+        </li>
     }
 }

@@ -6,7 +6,7 @@
 //! | route | body | effect |
 //! |---|---|---|
 //! | `GET /dev/state` | | faults, latency, lifetimes, sessions, consents, keys |
-//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq` |
+//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`protocol::dev_controls::IssuerEvent`]) |
 //! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
 //! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
 //! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens |

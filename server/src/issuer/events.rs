@@ -14,7 +14,7 @@ use std::{
 };
 
 use aws_lc_rs::digest;
-use protocol::{ClientId, ErrorCode, ScopeSet, Tx};
+use protocol::{ClientId, ErrorCode, ScopeSet, Tx, dev_controls::Verdict};
 use serde::Serialize;
 
 use super::dev::Fault;
@@ -22,8 +22,10 @@ use super::dev::Fault;
 /// How many events are kept; older ones are dropped first.
 pub const CAPACITY: usize = 1_000;
 
-/// One decision of the issuer.
-#[derive(Debug, Clone, Serialize)]
+/// One decision of the issuer. In JSON its kind's fields sit beside
+/// `seq`, `at_ms` and `tx`, with the kind's `summary`, `verdict` and `spec`
+/// (the shape of [`protocol::dev_controls::IssuerEvent`]).
+#[derive(Debug, Clone)]
 pub struct Event {
     /// Increases by one per event, never reused (not even after a reset).
     pub seq: u64,
@@ -31,11 +33,41 @@ pub struct Event {
     pub at_ms: u64,
     /// The authorization request decided on, if the event is about one
     /// that has a `state`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tx: Option<Tx>,
     /// What happened.
-    #[serde(flatten)]
     pub kind: EventKind,
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            seq: u64,
+            at_ms: u64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            tx: Option<Tx>,
+            #[serde(flatten)]
+            kind: &'a EventKind,
+            summary: String,
+            verdict: Verdict,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spec: Option<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spec_url: Option<&'static str>,
+        }
+        let spec = self.kind.spec();
+        Wire {
+            seq: self.seq,
+            at_ms: self.at_ms,
+            tx: self.tx,
+            kind: &self.kind,
+            summary: self.kind.summary(),
+            verdict: self.kind.verdict(),
+            spec: spec.map(|(name, _)| name),
+            spec_url: spec.map(|(_, url)| url),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Why the user has to log in.
@@ -220,6 +252,214 @@ pub enum EventKind {
     },
 }
 
+const AUTHORIZE_REQUEST: (&str, &str) = (
+    "RFC 6749 §4.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1",
+);
+const ERROR_RESPONSE: (&str, &str) = (
+    "RFC 6749 §4.2.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
+);
+const AUTHENTICATION: (&str, &str) = (
+    "OIDC Core §3.1.2.3",
+    "https://openid.net/specs/openid-connect-core-1_0.html#Authenticates",
+);
+const CONSENT: (&str, &str) = (
+    "OIDC Core §3.1.2.4",
+    "https://openid.net/specs/openid-connect-core-1_0.html#Consent",
+);
+const LOGOUT: (&str, &str) = (
+    "OIDC RP-Initiated Logout §2",
+    "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout",
+);
+
+impl EventKind {
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        let or_none = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".to_owned());
+        match self {
+            Self::AuthorizeReceived {
+                client_id,
+                response_type,
+                response_mode,
+                prompt,
+            } => format!(
+                "Authorization request from {} (response_type={}, response_mode={}, prompt={})",
+                or_none(client_id),
+                or_none(response_type),
+                or_none(response_mode),
+                or_none(prompt)
+            ),
+            Self::ClientRefused { client_id, reason } => format!(
+                "Refused client {} with an error page, no redirect: {reason}",
+                or_none(client_id)
+            ),
+            Self::ClientValidated {
+                client_id,
+                redirect_uri,
+                response_mode,
+            } => format!(
+                "Client {} and its registered redirect_uri {redirect_uri} accepted (response_mode={response_mode})",
+                client_id.as_str()
+            ),
+            Self::RequestRefused {
+                client_id,
+                error,
+                description,
+            } => format!(
+                "Sent {} an error: {} ({description})",
+                client_id.as_str(),
+                error.as_str()
+            ),
+            Self::LoginRequired { client_id, reason } => {
+                let why = match reason {
+                    LoginReason::NoSession => "no session here",
+                    LoginReason::PromptLogin => "prompt=login",
+                    LoginReason::MaxAge => "the login is older than max_age",
+                };
+                format!("{} needs a login: {why}", client_id.as_str())
+            }
+            Self::LoginShown { client_id } => {
+                format!("Showed the login page for {}", client_id.as_str())
+            }
+            Self::LoginSucceeded { username } => format!("{username} logged in: a new session"),
+            Self::LoginFailed { username } => match username {
+                Some(username) => format!("Wrong password for {username}"),
+                None => "Unknown username or wrong password".to_owned(),
+            },
+            Self::ConsentShown {
+                username,
+                client_id,
+                scope,
+            } => format!(
+                "Asked {username} to allow {} the scope \"{scope}\"",
+                client_id.as_str()
+            ),
+            Self::ConsentRemembered {
+                username,
+                client_id,
+                scope,
+            } => format!(
+                "{username} allowed {} \"{scope}\" before: no consent page",
+                client_id.as_str()
+            ),
+            Self::ConsentGranted {
+                username,
+                client_id,
+                scope,
+            } => format!("{username} allowed {} \"{scope}\"", client_id.as_str()),
+            Self::ConsentDenied {
+                username,
+                client_id,
+            } => format!("{username} denied {}: access_denied", client_id.as_str()),
+            Self::SilentAuthentication { client_id, outcome } => format!(
+                "Silent authentication (prompt=none) for {}: {outcome}",
+                client_id.as_str()
+            ),
+            Self::TokensIssued {
+                client_id,
+                username,
+                response_type,
+                expires_in,
+                scope,
+                ..
+            } => match expires_in {
+                Some(secs) => format!(
+                    "Issued {response_type} to {} for {username}, scope \"{scope}\", for {secs} s",
+                    client_id.as_str()
+                ),
+                None => format!(
+                    "Issued {response_type} to {} for {username}",
+                    client_id.as_str()
+                ),
+            },
+            Self::FaultInjected { client_id, fault } => format!(
+                "Dev controls: broke this response to {} on purpose ({})",
+                client_id.as_str(),
+                fault.name()
+            ),
+            Self::LoggedOut {
+                username,
+                client_id,
+            } => {
+                let who = username.as_deref().unwrap_or("nobody (no session)");
+                match client_id {
+                    Some(client) => format!("Logged out {who}, asked by {}", client.as_str()),
+                    None => format!("Logged out {who}"),
+                }
+            }
+            Self::LogoutConfirmationShown { reason, .. } => {
+                format!("Asked \"Log out?\": {reason}")
+            }
+            Self::LogoutDeclined { username } => format!("{username} stayed logged in"),
+            Self::LogoutRefused { reason } => format!("Refused a logout: {reason}"),
+            Self::KeysRotated {
+                current_kid,
+                next_kid,
+            } => format!("Rotated the signing keys: {current_kid} signs, {next_kid} is next"),
+            Self::DevControl { control, detail } => format!("Dev controls ({control}): {detail}"),
+        }
+    }
+
+    /// How the decision reads on a timeline.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Self::ClientRefused { .. }
+            | Self::RequestRefused { .. }
+            | Self::LoginFailed { .. }
+            | Self::ConsentDenied { .. }
+            | Self::LogoutRefused { .. }
+            | Self::FaultInjected { .. } => Verdict::Refused,
+            Self::SilentAuthentication { outcome, .. } if outcome != "issued" => Verdict::Refused,
+            Self::ClientValidated { .. }
+            | Self::LoginSucceeded { .. }
+            | Self::ConsentRemembered { .. }
+            | Self::ConsentGranted { .. }
+            | Self::SilentAuthentication { .. }
+            | Self::TokensIssued { .. } => Verdict::Passed,
+            _ => Verdict::Info,
+        }
+    }
+
+    /// The rule behind the decision, with a link.
+    pub fn spec(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::AuthorizeReceived { .. } => Some(AUTHORIZE_REQUEST),
+            Self::ClientRefused { .. } | Self::RequestRefused { .. } => Some(ERROR_RESPONSE),
+            Self::ClientValidated { .. } => Some((
+                "RFC 6749 §3.1.2",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2",
+            )),
+            Self::LoginRequired { .. }
+            | Self::LoginShown { .. }
+            | Self::LoginSucceeded { .. }
+            | Self::LoginFailed { .. } => Some(AUTHENTICATION),
+            Self::ConsentShown { .. }
+            | Self::ConsentRemembered { .. }
+            | Self::ConsentGranted { .. }
+            | Self::ConsentDenied { .. } => Some(CONSENT),
+            Self::SilentAuthentication { .. } => Some((
+                "OIDC Core §3.1.2.1 (prompt=none)",
+                "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest",
+            )),
+            Self::TokensIssued { .. } => Some((
+                "OIDC Core §3.2.2.5",
+                "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse",
+            )),
+            Self::FaultInjected { fault, .. } => Some(fault.spec()),
+            Self::LoggedOut { .. }
+            | Self::LogoutConfirmationShown { .. }
+            | Self::LogoutDeclined { .. }
+            | Self::LogoutRefused { .. } => Some(LOGOUT),
+            Self::KeysRotated { .. } => Some((
+                "OIDC Core §10.1.1",
+                "https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys",
+            )),
+            Self::DevControl { .. } => None,
+        }
+    }
+}
+
 /// The ring buffer of events.
 #[derive(Debug, Default)]
 pub struct EventLog(Mutex<Log>);
@@ -329,14 +569,22 @@ mod tests {
         log.push(6, Some(tx_of("abc")), shown(2));
         let (events, _) = log.after(0, 2);
         let json = serde_json::to_value(&events).unwrap();
+        let spec = "OIDC Core §3.1.2.3";
+        let url = "https://openid.net/specs/openid-connect-core-1_0.html#Authenticates";
         assert_eq!(
             json,
             serde_json::json!([
-                {"seq": 1, "at_ms": 5, "type": "login_shown", "client_id": "c1"},
+                {"seq": 1, "at_ms": 5, "type": "login_shown", "client_id": "c1",
+                 "summary": "Showed the login page for c1", "verdict": "info", "spec": spec, "spec_url": url},
                 // SHA-256("abc") starts ba7816bf.
-                {"seq": 2, "at_ms": 6, "tx": "ba7816bf", "type": "login_shown", "client_id": "c2"},
+                {"seq": 2, "at_ms": 6, "tx": "ba7816bf", "type": "login_shown", "client_id": "c2",
+                 "summary": "Showed the login page for c2", "verdict": "info", "spec": spec, "spec_url": url},
             ])
         );
+        // What the SPA reads of it.
+        let read: Vec<protocol::dev_controls::IssuerEvent> = serde_json::from_value(json).unwrap();
+        assert_eq!(read[1].tx, Some(tx_of("abc")));
+        assert_eq!(read[1].kind, "login_shown");
     }
 
     #[test]
