@@ -198,109 +198,177 @@ pub fn sign_out_locally() {
     });
 }
 
-/// The playground's view of the demo issuer's dev controls: the fault
-/// catalogue and what is armed, or why it could not be read.
-pub type FaultsState = Option<Result<protocol::dev_controls::Faults, String>>;
-
-/// Reads the fault catalogue from the dev controls at `dev` into `faults`.
-pub fn load_faults(dev: String, faults: RwSignal<FaultsState>) {
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        faults.set(Some(crate::dev_controls::faults(&dev).await));
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (dev, faults);
+/// The demo issuer's fault catalogue, as the playground last read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+// Only the browser reads it; the server renders the page's placeholder.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub enum Catalogue {
+    /// Not read yet.
+    Loading,
+    /// Every fault, and the armed ones.
+    Read(protocol::dev_controls::Faults),
+    /// The first read failed, for this reason.
+    Unreadable(String),
 }
 
-/// Arms `armed` at the dev controls at `dev`, logs it, and reads the
-/// catalogue again; a refusal lands in `problem`.
-pub fn arm_fault(
-    dev: String,
-    armed: protocol::dev_controls::ArmedFault,
-    faults: RwSignal<FaultsState>,
-    problem: RwSignal<Option<String>>,
-) {
-    #[cfg(feature = "hydrate")]
-    {
-        let log = expect_context::<EventLog>();
-        leptos::task::spawn_local(async move {
-            match crate::dev_controls::arm(&dev, &armed).await {
-                Ok(()) => {
-                    problem.set(None);
-                    log.push(crate::events::EventKind::FaultArmed {
+/// The playground's handle on the demo issuer's dev controls at one URL:
+/// the catalogue as last read and the last refusal. Only the newest read
+/// is shown, so two quick clicks cannot let an older answer overwrite a
+/// newer one; a failed re-read keeps the last good catalogue.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub struct DevControls {
+    url: StoredValue<String>,
+    /// The catalogue and the armed faults.
+    pub catalogue: RwSignal<Catalogue>,
+    /// Why the last arming, disarming or re-read failed, if it did.
+    pub problem: RwSignal<Option<String>>,
+    reads: StoredValue<u64>,
+}
+
+impl DevControls {
+    /// For the dev controls at `url` (e.g. `http://localhost:9000/dev`); reads nothing yet.
+    pub fn new(url: String) -> Self {
+        Self {
+            url: StoredValue::new(url),
+            catalogue: RwSignal::new(Catalogue::Loading),
+            problem: RwSignal::new(None),
+            reads: StoredValue::new(0),
+        }
+    }
+
+    /// Reads the catalogue (again).
+    pub fn reload(self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(ticket) = self.reads.try_update_value(|n| {
+                *n += 1;
+                *n
+            }) else {
+                return;
+            };
+            let url = self.url.get_value();
+            leptos::task::spawn_local(async move {
+                let read = crate::dev_controls::faults(&url).await;
+                // A newer read is on its way, or the page is gone.
+                if self.reads.try_get_value() != Some(ticket) {
+                    return;
+                }
+                let shown = self
+                    .catalogue
+                    .try_with_untracked(|c| matches!(c, Catalogue::Read(_)));
+                match read {
+                    Ok(faults) => {
+                        self.catalogue.try_set(Catalogue::Read(faults));
+                    }
+                    Err(e) if shown == Some(true) => {
+                        self.problem.try_set(Some(e));
+                    }
+                    Err(e) => {
+                        self.catalogue.try_set(Catalogue::Unreadable(e));
+                    }
+                }
+            });
+        }
+    }
+
+    /// Arms `armed`, logs it, and reads the catalogue again.
+    pub fn arm(self, armed: protocol::dev_controls::ArmedFault) {
+        #[cfg(feature = "hydrate")]
+        {
+            let log = expect_context::<EventLog>();
+            let url = self.url.get_value();
+            leptos::task::spawn_local(async move {
+                let armed_now = crate::dev_controls::arm(&url, &armed).await;
+                self.settle(
+                    armed_now,
+                    crate::events::EventKind::FaultArmed {
                         fault: armed.fault,
                         silent_only: armed.prompt_none_only,
-                    });
-                }
-                Err(e) => problem.set(Some(e)),
-            }
-            faults.set(Some(crate::dev_controls::faults(&dev).await));
-        });
+                    },
+                    log,
+                );
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = armed;
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (dev, armed, faults, problem);
-}
 
-/// Disarms every fault at the dev controls at `dev`, logs it, and reads
-/// the catalogue again; a refusal lands in `problem`.
-pub fn disarm_faults(
-    dev: String,
-    faults: RwSignal<FaultsState>,
-    problem: RwSignal<Option<String>>,
-) {
-    #[cfg(feature = "hydrate")]
-    {
-        let log = expect_context::<EventLog>();
-        leptos::task::spawn_local(async move {
-            match crate::dev_controls::disarm_all(&dev).await {
-                Ok(()) => {
-                    problem.set(None);
-                    log.push(crate::events::EventKind::FaultsDisarmed);
-                }
-                Err(e) => problem.set(Some(e)),
-            }
-            faults.set(Some(crate::dev_controls::faults(&dev).await));
-        });
+    /// Disarms every fault, logs it, and reads the catalogue again.
+    pub fn disarm_all(self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let log = expect_context::<EventLog>();
+            let url = self.url.get_value();
+            leptos::task::spawn_local(async move {
+                let disarmed = crate::dev_controls::disarm_all(&url).await;
+                self.settle(disarmed, crate::events::EventKind::FaultsDisarmed, log);
+            });
+        }
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (dev, faults, problem);
+
+    /// After a change: logs it or keeps why it failed, then re-reads.
+    #[cfg(feature = "hydrate")]
+    fn settle(self, outcome: Result<(), String>, done: crate::events::EventKind, log: EventLog) {
+        match outcome {
+            Ok(()) => {
+                self.problem.try_set(None);
+                log.push(done);
+            }
+            Err(e) => {
+                self.problem.try_set(Some(e));
+            }
+        }
+        self.reload();
+    }
 }
 
 /// Follows the demo issuer's decisions at `dev` while the calling component
 /// lives: every [`ISSUER_POLL_MS`], the new ones join `events`, which keeps
-/// the latest `shown`. A failed read lands in `problem` and is tried again.
+/// the latest `shown`, and go to `on_new`. A failed read lands in `problem`
+/// and is tried again.
 pub fn follow_issuer_events(
     dev: String,
     shown: usize,
     events: RwSignal<Vec<protocol::dev_controls::IssuerEvent>>,
     problem: RwSignal<Option<String>>,
+    on_new: impl Fn(&[protocol::dev_controls::IssuerEvent]) + 'static,
 ) {
     #[cfg(feature = "hydrate")]
     {
         use std::{cell::Cell, rc::Rc};
-        // Where the last read ended, and whether one is still on its way
-        // (a slow issuer must not get a pile of overlapping reads).
+        // The last event read, and whether a read is still on its way (a
+        // slow issuer must not get a pile of overlapping reads).
         let cursor = Rc::new(Cell::new(None::<u64>));
         let busy = Rc::new(Cell::new(false));
+        let on_new = Rc::new(on_new);
         let poll = move || {
             if busy.replace(true) {
                 return;
             }
             let (dev, cursor, busy) = (dev.clone(), Rc::clone(&cursor), Rc::clone(&busy));
+            let on_new = Rc::clone(&on_new);
             leptos::task::spawn_local(async move {
                 match crate::dev_controls::events(&dev, cursor.get(), shown as u64).await {
+                    // Numbers went back: the issuer restarted. Start over.
+                    Ok(read) if cursor.get().is_some_and(|c| read.last_seq < c) => {
+                        cursor.set(None);
+                        events.try_set(Vec::new());
+                    }
                     Ok(read) => {
-                        cursor.set(Some(read.last_seq));
-                        // The page may be gone by now: then nothing to update.
-                        let _ = problem.try_set(None);
-                        let _ = events.try_update(|events| {
+                        // The last event read, not the issuer's last: a read
+                        // holds at most a page of events.
+                        cursor.set(Some(read.events.last().map_or(read.last_seq, |e| e.seq)));
+                        problem.try_set(None);
+                        on_new(&read.events);
+                        events.try_update(|events| {
                             events.extend(read.events);
                             let extra = events.len().saturating_sub(shown);
                             events.drain(..extra);
                         });
                     }
                     Err(e) => {
-                        let _ = problem.try_set(Some(e));
+                        problem.try_set(Some(e));
                     }
                 }
                 busy.set(false);
@@ -314,7 +382,7 @@ pub fn follow_issuer_events(
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (dev, shown, events, problem);
+    let _ = (dev, shown, events, problem, on_new);
 }
 
 /// How often the playground reads the issuer's new decisions.

@@ -44,8 +44,11 @@ pub async fn events(dev: &str, after: Option<u64>, latest: u64) -> Result<Issuer
         Some(after) => after,
         None => read(0, 1).await?.last_seq.saturating_sub(latest),
     };
-    read(after, 100).await
+    read(after, PAGE).await
 }
+
+/// Most events one read asks for; the next read goes on from the last one.
+const PAGE: u64 = 100;
 
 /// One request; an answer other than 200 is an error with the issuer's
 /// own reason (`{"error": "…"}`) when it gave one.

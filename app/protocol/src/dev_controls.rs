@@ -310,7 +310,8 @@ pub enum Verdict {
     Passed,
     /// The issuer said no, or broke the response on purpose.
     Refused,
-    /// Something happened.
+    /// A step on the way that decides nothing yet: a request received, a
+    /// page shown, a dev control set.
     Info,
 }
 

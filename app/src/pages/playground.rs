@@ -4,10 +4,7 @@ use protocol::dev_controls::{ArmedFault, FaultInfo, IssuerEvent, Verdict};
 
 use crate::{
     SpaConfig,
-    actions::{
-        FaultsState, ISSUER_POLL_MS, arm_fault, disarm_faults, follow_issuer_events, load_faults,
-        renew_now,
-    },
+    actions::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events, renew_now},
     components::{ClientOnly, EventLogView, SessionStatus},
 };
 
@@ -29,10 +26,14 @@ pub fn Playground() -> impl IntoView {
                 {
                     let config = config.clone();
                     move || match config.dev_controls.clone() {
-                        Some(dev) => view! {
-                            <FaultPlayground dev=dev.clone()/>
-                            <IssuerDecisions dev/>
-                        }.into_any(),
+                        Some(url) => {
+                            let dev = DevControls::new(url.clone());
+                            dev.reload();
+                            view! {
+                                <FaultPlayground dev/>
+                                <IssuerDecisions url dev/>
+                            }.into_any()
+                        }
                         None => view! { <NoDevControls issuer=config.issuer.clone()/> }.into_any(),
                     }
                 }
@@ -54,17 +55,13 @@ fn NoDevControls(issuer: String) -> impl IntoView {
     }
 }
 
-/// The catalogue, the armed faults and the buttons, for the dev controls at `dev`.
+/// The catalogue, the armed faults and the buttons.
 #[component]
-fn FaultPlayground(dev: String) -> impl IntoView {
-    let faults = RwSignal::<FaultsState>::new(None);
-    let problem = RwSignal::new(None::<String>);
+fn FaultPlayground(dev: DevControls) -> impl IntoView {
     let silent_only = RwSignal::new(false);
-    load_faults(dev.clone(), faults);
-    let dev = StoredValue::new(dev);
     view! {
         <SessionStatus/>
-        <fieldset class="which-response">
+        <fieldset>
             <legend>"Break which response?"</legend>
             <label class="choice">
                 <input
@@ -89,21 +86,21 @@ fn FaultPlayground(dev: String) -> impl IntoView {
             "Once armed, log in, or renew silently: "
             <button type="button" class="secondary" on:click=move |_| renew_now()>"Renew now"</button>
         </p>
-        {move || problem.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p}</p> })}
-        {move || match faults.get() {
-            None => view! { <p class="loading">"Reading the issuer's fault catalogue…"</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="status-bad" role="alert" data-testid="playground-problem">{e}</p> }.into_any(),
-            Some(Ok(listed)) => {
+        {move || dev.problem.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p}</p> })}
+        {move || match dev.catalogue.get() {
+            Catalogue::Loading => view! { <p class="loading">"Reading the issuer's fault catalogue…"</p> }.into_any(),
+            Catalogue::Unreadable(e) => view! { <p class="status-bad" role="alert" data-testid="catalogue-unreadable">{e}</p> }.into_any(),
+            Catalogue::Read(listed) => {
                 let (tampers, errors): (Vec<_>, Vec<_>) = listed
                     .catalogue
                     .into_iter()
                     .partition(|info| info.caught_by.is_some());
                 let arm = move |info: &FaultInfo| {
                     let fault = info.fault;
-                    move |_| arm_fault(dev.get_value(), ArmedFault::once(fault, silent_only.get_untracked()), faults, problem)
+                    move |_| dev.arm(ArmedFault::once(fault, silent_only.get_untracked()))
                 };
                 view! {
-                    <ArmedFaults armed=listed.armed disarm=move || disarm_faults(dev.get_value(), faults, problem)/>
+                    <ArmedFaults armed=listed.armed disarm=move || dev.disarm_all()/>
                     <h2>"Tampered tokens"</h2>
                     <p class="hint">"The issuer signs tokens that are wrong in one way. A correct client refuses them all and keeps no token."</p>
                     <FaultList faults=tampers arm/>
@@ -116,28 +113,29 @@ fn FaultPlayground(dev: String) -> impl IntoView {
     }
 }
 
-/// What is armed now, and a button to disarm it all.
+/// What is armed now, and a button to disarm it all. A one-line status is
+/// what a screen reader hears when it changes; the list is only shown.
 #[component]
 fn ArmedFaults(armed: Vec<ArmedFault>, disarm: impl Fn() + 'static) -> impl IntoView {
-    let nothing = armed.is_empty();
+    let status = match armed.len() {
+        0 => "Nothing armed: the issuer behaves.".to_owned(),
+        1 => "1 fault armed.".to_owned(),
+        n => format!("{n} faults armed, the next to apply first:"),
+    };
     view! {
-        <div class="armed" role="status" data-testid="armed-faults">
-            {if nothing {
-                view! { <p>"Nothing armed: the issuer behaves."</p> }.into_any()
-            } else {
-                view! {
-                    <p>"Armed, the next to apply first:"</p>
-                    <ul>
-                        {armed.into_iter().map(|a| view! {
-                            <li>
-                                <code>{a.fault.name()}</code>
-                                {format!(" × {}{}", a.remaining, if a.prompt_none_only { ", silent renewals only" } else { "" })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-            <button type="button" class="secondary" disabled=nothing on:click=move |_| disarm()>"Disarm all"</button>
+        <div class="armed" data-testid="armed-faults">
+            <p role="status">{status}</p>
+            <ul>
+                {armed.into_iter().map(|a| view! {
+                    <li>
+                        <code>{a.fault.name()}</code>
+                        {format!(" × {}{}", a.remaining, if a.prompt_none_only { ", silent renewals only" } else { "" })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            // Never disabled: disarming nothing is harmless, and a disabled
+            // button would drop the keyboard focus it holds.
+            <button type="button" class="secondary" on:click=move |_| disarm()>"Disarm all"</button>
         </div>
     }
 }
@@ -177,12 +175,17 @@ where
 const DECISIONS_SHOWN: usize = 30;
 
 /// The issuer's side of each flow, read from its dev controls as it
-/// happens: the decisions this app's event log pairs with by `tx`.
+/// happens: the decisions this app's event log pairs with by `tx`. When the
+/// issuer uses a fault up, the armed list is read again.
 #[component]
-fn IssuerDecisions(dev: String) -> impl IntoView {
+fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
     let events = RwSignal::new(Vec::<IssuerEvent>::new());
     let problem = RwSignal::new(None::<String>);
-    follow_issuer_events(dev, DECISIONS_SHOWN, events, problem);
+    follow_issuer_events(url, DECISIONS_SHOWN, events, problem, move |new| {
+        if new.iter().any(|e| e.kind == "fault_injected") {
+            dev.reload();
+        }
+    });
     view! {
         <section class="event-log" aria-labelledby="issuer-decisions-title">
             <h2 id="issuer-decisions-title">"The issuer's decisions"</h2>
@@ -206,16 +209,18 @@ fn IssuerDecisions(dev: String) -> impl IntoView {
 /// One decision: how it went, in the issuer's words, its tx and its rule.
 #[component]
 fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
-    let (class, mark) = match event.verdict {
-        Verdict::Passed => ("event passed", "✔"),
-        Verdict::Refused => ("event failed", "✘"),
-        Verdict::Info => ("event info", "•"),
+    // The mark is for the eye; the word is for a screen reader.
+    let (class, mark, verdict) = match event.verdict {
+        Verdict::Passed => ("event passed", "✔", "passed: "),
+        Verdict::Refused => ("event failed", "✘", "refused: "),
+        Verdict::Info => ("event info", "•", ""),
     };
     let tx = event.tx.map(|tx| tx.to_string());
     view! {
         <li class=class data-type=event.kind>
             <span class="mark" aria-hidden="true">{mark}</span>
             <span class="summary">
+                <span class="visually-hidden">{verdict}</span>
                 {event.summary}
                 {tx.map(|tx| view! {
                     " " <span class="flow" data-testid="decision-tx" title="The request's tx: the first 8 hex digits of the SHA-256 of its state">

@@ -426,9 +426,10 @@ impl EventKind {
         match self {
             Self::AuthorizeReceived { .. } => Some(AUTHORIZE_REQUEST),
             Self::ClientRefused { .. } | Self::RequestRefused { .. } => Some(ERROR_RESPONSE),
+            // Registered redirect URIs are compared as exact strings.
             Self::ClientValidated { .. } => Some((
-                "RFC 6749 §3.1.2",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2",
+                "RFC 9700 §2.1",
+                "https://www.rfc-editor.org/rfc/rfc9700#section-2.1",
             )),
             Self::LoginRequired { .. }
             | Self::LoginShown { .. }
@@ -441,6 +442,15 @@ impl EventKind {
             Self::SilentAuthentication { .. } => Some((
                 "OIDC Core §3.1.2.1 (prompt=none)",
                 "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest",
+            )),
+            // Plain OAuth 2.0 for an access token alone; OpenID Connect's
+            // response once an ID token is in it.
+            Self::TokensIssued {
+                response_type: "token",
+                ..
+            } => Some((
+                "RFC 6749 §4.2.2",
+                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
             )),
             Self::TokensIssued { .. } => Some((
                 "OIDC Core §3.2.2.5",
