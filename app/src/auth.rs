@@ -160,6 +160,10 @@ pub struct Settings {
     pub renew_before_secs: u64,
     /// Which logout endpoint to use.
     pub logout_style: LogoutStyle,
+    /// Whether the event log reads new events out to screen readers (a
+    /// polite live region). Background renewals add a few events every
+    /// minute or two on every page, which some users want quiet.
+    pub announce_events: bool,
 }
 
 /// How to end the session at the provider.
@@ -200,6 +204,7 @@ impl Default for Settings {
             silent_timeout_secs: 10,
             renew_before_secs: 60,
             logout_style: LogoutStyle::EndSession,
+            announce_events: true,
         }
     }
 }

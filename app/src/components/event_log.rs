@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-use crate::events::{Event, EventLog, Flow, Outcome};
+use crate::{
+    auth::use_auth,
+    events::{Event, EventLog, Flow, Outcome},
+};
 
 /// How many of the newest events are shown until the user asks for all.
 /// Rendering the whole log (up to [`EventLog::CAPACITY`]) on every page load
@@ -32,8 +35,11 @@ pub fn EventLogView() -> impl IntoView {
     let has_earlier = move || hidden() > 0;
     // Effects run after hydration, after the app's own restoring effect; the
     // frame after that, the restored events are on screen.
-    let announce = RwSignal::new(false);
-    Effect::new(move |_| request_animation_frame(move || announce.set(true)));
+    let restored = RwSignal::new(false);
+    Effect::new(move |_| request_animation_frame(move || restored.set(true)));
+    // Unless the user asked for quiet in Settings.
+    let auth = use_auth();
+    let announce = move || restored.get() && auth.settings.with(|s| s.announce_events);
     view! {
         <section class="event-log" aria-labelledby="event-log-title">
             <div class="section-head">
@@ -65,7 +71,7 @@ pub fn EventLogView() -> impl IntoView {
                 <div
                     role="log"
                     aria-labelledby="event-log-title"
-                    aria-live=move || if announce.get() { "polite" } else { "off" }
+                    aria-live=move || if announce() { "polite" } else { "off" }
                 >
                     <ol>
                         <For each=move || latest.get().0 key=|event| event.seq let:event>

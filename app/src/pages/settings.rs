@@ -112,6 +112,26 @@ pub fn SettingsPage() -> impl IntoView {
                         <span>"Auth0 "<code>"/v2/logout"</code></span>
                     </label>
                 </fieldset>
+                <fieldset>
+                    <legend>"Event log"</legend>
+                    <label class="choice">
+                        <input
+                            type="checkbox"
+                            aria-describedby="announce-events-hint"
+                            prop:checked=move || auth.settings.with(|s| s.announce_events)
+                            on:change=move |event| {
+                                let on = event_target_checked(&event);
+                                auth.update_settings(|s| s.announce_events = on);
+                            }
+                        />
+                        <span>"Read new events out to screen readers"</span>
+                    </label>
+                    <p class="hint" id="announce-events-hint">
+                        "The log is a live region: each step of a login, and of every background "
+                        "renewal, is read out as it happens, on every page. Off, the log stays on "
+                        "screen and quiet."
+                    </p>
+                </fieldset>
             </ClientOnly>
         </section>
     }
