@@ -578,6 +578,13 @@ async fn each_decision_says_in_words_how_it_went_and_the_rule_behind_it() {
         assert!(!event.summary.is_empty(), "{event:?}");
     }
     assert_eq!(events.last_seq, events.events.last().unwrap().seq);
+    let [armed] = of("dev_control")[..] else {
+        panic!("one dev_control")
+    };
+    assert_eq!(
+        armed.summary,
+        "Dev controls (faults): armed wrong_nonce for 1 response(s)"
+    );
 }
 
 #[tokio::test]

@@ -274,8 +274,8 @@ async fn faults_post(
     state.event(EventKind::DevControl {
         control: "faults",
         detail: format!(
-            "armed {:?} for {} response(s){}",
-            armed.fault,
+            "armed {} for {} response(s){}",
+            armed.fault.name(),
             armed.remaining,
             if armed.prompt_none_only {
                 ", prompt=none only"
