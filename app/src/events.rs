@@ -412,6 +412,9 @@ pub struct Event {
 pub struct EventLog {
     events: RwSignal<Vec<Event>>,
     flow: Option<Flow>,
+    /// The one request the reader follows, if any: views of the log (and
+    /// of the issuer's decisions) then show only its steps.
+    focus: RwSignal<Option<Tx>>,
 }
 
 impl EventLog {
@@ -427,7 +430,18 @@ impl EventLog {
         Self {
             events: RwSignal::new(Vec::new()),
             flow: None,
+            focus: RwSignal::new(None),
         }
+    }
+
+    /// The request the reader follows, if any.
+    pub fn focus(&self) -> Option<Tx> {
+        self.focus.get()
+    }
+
+    /// Follows request `tx` alone, or every event again with `None`.
+    pub fn set_focus(&self, tx: Option<Tx>) {
+        self.focus.set(tx);
     }
 
     /// The same log, recording into `flow`.
@@ -542,6 +556,17 @@ impl EventLog {
         self.events.with(|events| {
             let skip = events.len().saturating_sub(n);
             (events[skip..].to_vec(), events.len())
+        })
+    }
+
+    /// Every step kept of the request `tx`, oldest first.
+    pub fn of_request(&self, tx: Tx) -> Vec<Event> {
+        self.events.with(|events| {
+            events
+                .iter()
+                .filter(|e| e.flow.and_then(|f| f.tx) == Some(tx))
+                .cloned()
+                .collect()
         })
     }
 }
@@ -735,6 +760,34 @@ mod tests {
             assert_eq!(events.len(), EventLog::CAPACITY);
             assert_eq!(events[0].seq, 6);
             assert_eq!(events.last().unwrap().seq, EventLog::CAPACITY as u64 + 5);
+        });
+    }
+
+    #[test]
+    fn the_steps_of_one_request_are_found_by_its_tx() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let log = EventLog::new();
+            let tx = |s: &str| s.parse::<Tx>().unwrap();
+            let login = |t| Flow {
+                kind: FlowKind::Login,
+                tx: Some(tx(t)),
+            };
+            let step = |n: u64| EventKind::RenewalScheduled { in_secs: n };
+            log.in_flow(login("0000000a")).push(step(1));
+            log.push(step(2));
+            log.in_flow(login("0000000b")).push(step(3));
+            log.in_flow(login("0000000a")).push(step(4));
+            log.or_flow(FlowKind::Silent).push(step(5));
+            let of_a: Vec<_> = log
+                .of_request(tx("0000000a"))
+                .into_iter()
+                .map(|e| e.kind)
+                .collect();
+            assert_eq!(of_a, [step(1), step(4)]);
+            assert_eq!(log.focus(), None);
+            log.set_focus(Some(tx("0000000b")));
+            assert_eq!(log.focus(), Some(tx("0000000b")));
         });
     }
 }

@@ -68,6 +68,20 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   await expect(injected.getByTestId("decision-tx")).toHaveText(`issuer ${tx}`);
   await expect(injected.getByRole("link", { name: /OIDC Core §3\.2\.2\.11/ })).toBeVisible();
   await expect(decisions.locator('li[data-type="tokens_issued"]').filter({ hasText: tx })).toHaveCount(1);
+
+  // Following that request: both lists keep only its steps, until let go.
+  const steps = page.getByTestId("event-log").getByRole("listitem");
+  await failed.getByTestId("event-flow").click();
+  await expect(failed.getByTestId("event-flow")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("event-log-focus")).toContainText(tx);
+  await expect(steps.filter({ hasNotText: tx })).toHaveCount(0);
+  expect(await steps.count()).toBeGreaterThan(5);
+  await expect(decisions.getByRole("listitem").filter({ hasNotText: tx })).toHaveCount(0);
+  await expect(decisions.getByRole("listitem")).not.toHaveCount(0);
+  await page.getByRole("button", { name: "Show every event" }).click();
+  await expect(page.getByTestId("event-log-focus")).toHaveCount(0);
+  await expect(steps.filter({ hasNotText: tx })).not.toHaveCount(0);
+  await expect(decisions.getByRole("listitem").filter({ hasNotText: tx })).not.toHaveCount(0);
 });
 
 test("a fault armed for silent renewals only spares the login and ends the next renewal", async ({ page, request }) => {

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use protocol::Tx;
+
 use crate::{
     auth::use_auth,
     events::{Event, EventLog, Flow, Outcome},
@@ -22,7 +24,15 @@ const SHOWN: usize = 40;
 pub fn EventLogView() -> impl IntoView {
     let log = expect_context::<EventLog>();
     let show_all = RwSignal::new(false);
-    let latest = Memo::new(move |_| log.latest(SHOWN));
+    // Following one request: all of its steps, however old.
+    let latest = Memo::new(move |_| match log.focus() {
+        Some(tx) => {
+            let steps = log.of_request(tx);
+            let count = steps.len();
+            (steps, count)
+        }
+        None => log.latest(SHOWN),
+    });
     let earlier = Memo::new(move |_| {
         if !show_all.get() {
             return Vec::new();
@@ -46,6 +56,14 @@ pub fn EventLogView() -> impl IntoView {
                 <h2 id="event-log-title">"Event log"</h2>
                 <button type="button" class="secondary" on:click=move |_| log.clear()>"Clear"</button>
             </div>
+            {move || log.focus().map(|tx| view! {
+                <p class="event-log-focus" data-testid="event-log-focus">
+                    "Only the steps of request " <code>{tx.to_string()}</code> ". "
+                    <button type="button" class="link" on:click=move |_| log.set_focus(None)>
+                        "Show every event"
+                    </button>
+                </p>
+            })}
             <Show when=has_earlier>
                 <p class="event-log-more">
                     <button type="button" class="link" on:click=move |_| show_all.update(|all| *all = !*all)>
@@ -88,16 +106,30 @@ pub fn EventLogView() -> impl IntoView {
 /// issuer's events (`GET /dev/events`) carry too.
 #[component]
 fn FlowTag(flow: Flow) -> impl IntoView {
-    let tx = flow.tx.map(|tx| tx.to_string());
+    let label = flow.kind.label();
+    match flow.tx {
+        Some(tx) => view! { <RequestTag label tx testid="event-flow"/> }.into_any(),
+        None => view! { <span class="flow" data-testid="event-flow">{label}</span> }.into_any(),
+    }
+}
+
+/// `label` and a request's tx, as a toggle: pressed, the event log (and the
+/// playground's list of the issuer's decisions) shows only that request.
+#[component]
+pub fn RequestTag(label: &'static str, tx: Tx, testid: &'static str) -> impl IntoView {
+    let log = expect_context::<EventLog>();
+    let following = move || log.focus() == Some(tx);
     view! {
-        <span
+        <button
+            type="button"
             class="flow"
-            data-testid="event-flow"
-            title="The flow this step belongs to, and its request's tx: the first 8 hex digits of the SHA-256 of its state, which the issuer's events carry too"
+            data-testid=testid
+            aria-pressed=move || following().to_string()
+            title="Show only this request's steps, and the issuer's decisions on it. Its tx is the first 8 hex digits of the SHA-256 of its state, which the issuer's events carry too."
+            on:click=move |_| log.set_focus(if following() { None } else { Some(tx) })
         >
-            {flow.kind.label()}
-            {tx.map(|tx| view! { " " <code>{tx}</code> })}
-        </span>
+            {label} " " <code>{tx.to_string()}</code>
+        </button>
     }
 }
 

@@ -5,7 +5,8 @@ use protocol::dev_controls::{ArmedFault, FaultInfo, IssuerEvent, Verdict};
 use crate::{
     SpaConfig,
     actions::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events, renew_now},
-    components::{ClientOnly, EventLogView, SessionStatus},
+    components::{ClientOnly, EventLogView, RequestTag, SessionStatus},
+    events::EventLog,
 };
 
 /// The failure playground: arm one of the demo issuer's faults, log in or
@@ -181,6 +182,7 @@ const DECISIONS_SHOWN: usize = 30;
 fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
     let events = RwSignal::new(Vec::<IssuerEvent>::new());
     let problem = RwSignal::new(None::<String>);
+    let log = expect_context::<EventLog>();
     follow_issuer_events(url, DECISIONS_SHOWN, events, problem, move |new| {
         if new.iter().any(|e| e.kind == "fault_injected") {
             dev.reload();
@@ -198,7 +200,15 @@ fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
             </p>
             {move || problem.get().map(|p| view! { <p class="status-bad" role="alert">{p}</p> })}
             <ol data-testid="issuer-decisions">
-                <For each=move || events.get() key=|event| event.seq let:event>
+                // Only the followed request's, when the reader follows one.
+                <For
+                    each=move || {
+                        let focus = log.focus();
+                        events.get().into_iter().filter(move |e| focus.is_none() || e.tx == focus)
+                    }
+                    key=|event| event.seq
+                    let:event
+                >
                     <IssuerDecision event/>
                 </For>
             </ol>
@@ -215,18 +225,13 @@ fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
         Verdict::Refused => ("event failed", "✘", "refused: "),
         Verdict::Info => ("event info", "•", ""),
     };
-    let tx = event.tx.map(|tx| tx.to_string());
     view! {
         <li class=class data-type=event.kind>
             <span class="mark" aria-hidden="true">{mark}</span>
             <span class="summary">
                 <span class="visually-hidden">{verdict}</span>
                 {event.summary}
-                {tx.map(|tx| view! {
-                    " " <span class="flow" data-testid="decision-tx" title="The request's tx: the first 8 hex digits of the SHA-256 of its state">
-                        "issuer " <code>{tx}</code>
-                    </span>
-                })}
+                {event.tx.map(|tx| view! { " " <RequestTag label="issuer" tx testid="decision-tx"/> })}
             </span>
             {event.spec.zip(event.spec_url).map(|(label, href)| view! {
                 <a class="spec" href=href target="_blank" rel="noopener noreferrer">
