@@ -221,8 +221,10 @@ pub struct DevControls {
     url: StoredValue<String>,
     /// The catalogue and the armed faults.
     pub catalogue: RwSignal<Catalogue>,
-    /// Why the last arming, disarming or re-read failed, if it did.
+    /// Why the last arming or disarming failed, if it did.
     pub problem: RwSignal<Option<String>>,
+    /// Why the last re-read failed, if it did: the catalogue shown is older.
+    pub stale: RwSignal<Option<String>>,
     reads: StoredValue<u64>,
 }
 
@@ -233,6 +235,7 @@ impl DevControls {
             url: StoredValue::new(url),
             catalogue: RwSignal::new(Catalogue::Loading),
             problem: RwSignal::new(None),
+            stale: RwSignal::new(None),
             reads: StoredValue::new(0),
         }
     }
@@ -259,10 +262,12 @@ impl DevControls {
                     .try_with_untracked(|c| matches!(c, Catalogue::Read(_)));
                 match read {
                     Ok(faults) => {
+                        self.stale.try_set(None);
                         self.catalogue.try_set(Catalogue::Read(faults));
                     }
                     Err(e) if shown == Some(true) => {
-                        self.problem.try_set(Some(e));
+                        self.stale
+                            .try_set(Some(format!("What is armed may have changed: {e}")));
                     }
                     Err(e) => {
                         self.catalogue.try_set(Catalogue::Unreadable(e));

@@ -47,6 +47,10 @@ pub async fn events(dev: &str, after: Option<u64>, latest: u64) -> Result<Issuer
     read(after, PAGE).await
 }
 
+/// How long one call may take: the decisions list polls, and one answer
+/// that never comes must not stop it.
+const TIMEOUT_MS: u32 = 10_000;
+
 /// Most events one read asks for; the next read goes on from the last one.
 const PAGE: u64 = 100;
 
@@ -57,7 +61,7 @@ async fn send(method: &str, url: &str, json_body: Option<&str>) -> Result<HttpRe
     struct DevError {
         error: String,
     }
-    let response = browser::fetch(method, url, None, json_body)
+    let response = browser::fetch_within(method, url, json_body, TIMEOUT_MS)
         .await
         .map_err(|e| format!("the issuer's dev controls at {url} did not answer: {e}"))?;
     if response.status == 200 {

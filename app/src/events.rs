@@ -415,6 +415,10 @@ pub struct EventLog {
     /// The one request the reader follows, if any: views of the log (and
     /// of the issuer's decisions) then show only its steps.
     focus: RwSignal<Option<Tx>>,
+    /// True for the frame in which the view changes (following a request or
+    /// letting go): rows that appear then are not news, and a live region
+    /// must not read them out.
+    view_changing: RwSignal<bool>,
 }
 
 impl EventLog {
@@ -431,6 +435,7 @@ impl EventLog {
             events: RwSignal::new(Vec::new()),
             flow: None,
             focus: RwSignal::new(None),
+            view_changing: RwSignal::new(false),
         }
     }
 
@@ -441,7 +446,18 @@ impl EventLog {
 
     /// Follows request `tx` alone, or every event again with `None`.
     pub fn set_focus(&self, tx: Option<Tx>) {
+        self.view_changing.set(true);
         self.focus.set(tx);
+        #[cfg(feature = "hydrate")]
+        {
+            let changing = self.view_changing;
+            request_animation_frame(move || changing.set(false));
+        }
+    }
+
+    /// Whether the view is changing this frame (see [`set_focus`](Self::set_focus)).
+    pub fn view_changing(&self) -> bool {
+        self.view_changing.get()
     }
 
     /// The same log, recording into `flow`.
@@ -539,6 +555,8 @@ impl EventLog {
     /// Empties the log.
     pub fn clear(&self) {
         self.events.set(Vec::new());
+        // Nothing of the followed request is left to show.
+        self.set_focus(None);
         #[cfg(feature = "hydrate")]
         {
             use gloo_storage::Storage;

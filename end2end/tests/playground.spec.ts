@@ -66,6 +66,7 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   await expect(injected).toHaveCount(1);
   await expect(injected).toContainText("wrong_nonce");
   await expect(injected.getByTestId("decision-tx")).toHaveText(`issuer ${tx}`);
+  await expect(injected.getByTestId("decision-tx")).toHaveAccessibleDescription(/follows its request/);
   await expect(injected.getByRole("link", { name: /OIDC Core §3\.2\.2\.11/ })).toBeVisible();
   await expect(decisions.locator('li[data-type="tokens_issued"]').filter({ hasText: tx })).toHaveCount(1);
 
@@ -78,10 +79,28 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   expect(await steps.count()).toBeGreaterThan(5);
   await expect(decisions.getByRole("listitem").filter({ hasNotText: tx })).toHaveCount(0);
   await expect(decisions.getByRole("listitem")).not.toHaveCount(0);
+  await expect(page.getByTestId("decisions-focus")).toContainText(tx);
   await page.getByRole("button", { name: "Show every event" }).click();
   await expect(page.getByTestId("event-log-focus")).toHaveCount(0);
+  await expect(page.getByTestId("decisions-focus")).toHaveCount(0);
+  // The button went away with the filter; its focus went to the log's heading.
+  await expect(page.getByRole("heading", { name: "Event log" })).toBeFocused();
   await expect(steps.filter({ hasNotText: tx })).not.toHaveCount(0);
   await expect(decisions.getByRole("listitem").filter({ hasNotText: tx })).not.toHaveCount(0);
+
+  // A tag among the issuer's decisions follows the same request; pressed
+  // again, it lets go. Clearing the log lets go too.
+  const tag = injected.getByTestId("decision-tx");
+  await tag.click();
+  await expect(tag).toHaveAttribute("aria-pressed", "true");
+  await expect(steps.filter({ hasNotText: tx })).toHaveCount(0);
+  await tag.click();
+  await expect(tag).toHaveAttribute("aria-pressed", "false");
+  await expect(page.getByTestId("event-log-focus")).toHaveCount(0);
+  await tag.click();
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page.getByTestId("event-log-focus")).toHaveCount(0);
+  await expect(tag).toHaveAttribute("aria-pressed", "false");
 });
 
 test("a fault armed for silent renewals only spares the login and ends the next renewal", async ({ page, request }) => {
@@ -154,4 +173,24 @@ test("with a provider that has no dev controls, the playground says so and calls
   // would have been made by now.
   await page.waitForTimeout(2_000);
   expect(devCalls).toEqual([]);
+});
+
+test("a read of the issuer's decisions that never answers is given up after 10 s, and reading goes on", async ({ page }) => {
+  test.setTimeout(60_000);
+  // The first read hangs for good; the ones after it pass.
+  let hung = false;
+  await page.route(`${ISSUER}/dev/events*`, async (route) => {
+    if (!hung) {
+      hung = true;
+      return; // never fulfilled
+    }
+    await route.fallback();
+  });
+  await page.goto("/playground");
+  await waitForHydration(page);
+  const decisions = page.getByRole("region", { name: "The issuer's decisions" });
+  await expect(decisions.getByRole("alert")).toContainText("did not answer", { timeout: 15_000 });
+  // The next poll reads again, and the page-load check's decisions arrive.
+  await expect(page.getByTestId("issuer-decisions").getByRole("listitem")).not.toHaveCount(0);
+  await expect(decisions.getByRole("alert")).toHaveCount(0);
 });

@@ -127,13 +127,32 @@ pub async fn fetch(
     bearer: Option<&str>,
     json_body: Option<&str>,
 ) -> Result<HttpResponse, BrowserError> {
-    fetch_with(method, url, bearer, json_body, None).await
+    fetch_with(method, url, bearer, json_body, None, None).await
+}
+
+/// `fetch` (no credentials) that gives up after `timeout_ms`, for a caller
+/// that polls and must not wait forever on one answer.
+pub async fn fetch_within(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+    timeout_ms: u32,
+) -> Result<HttpResponse, BrowserError> {
+    fetch_with(method, url, None, json_body, None, Some(timeout_ms)).await
 }
 
 /// `GET` that checks with the server even when the HTTP cache holds a fresh
 /// copy (`cache: "no-cache"`).
 pub async fn fetch_revalidated(url: &str) -> Result<HttpResponse, BrowserError> {
-    fetch_with("GET", url, None, None, Some(web_sys::RequestCache::NoCache)).await
+    fetch_with(
+        "GET",
+        url,
+        None,
+        None,
+        Some(web_sys::RequestCache::NoCache),
+        None,
+    )
+    .await
 }
 
 async fn fetch_with(
@@ -142,9 +161,13 @@ async fn fetch_with(
     bearer: Option<&str>,
     json_body: Option<&str>,
     cache: Option<web_sys::RequestCache>,
+    timeout_ms: Option<u32>,
 ) -> Result<HttpResponse, BrowserError> {
     let init = RequestInit::new();
     init.set_method(method);
+    if let Some(ms) = timeout_ms {
+        init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(ms)));
+    }
     if let Some(cache) = cache {
         init.set_cache(cache);
     }

@@ -12,19 +12,27 @@ use crate::{
 /// would delay the callback page by tens of milliseconds.
 const SHOWN: usize = 40;
 
+/// `id` of the description every [`RequestTag`] points to; each page that
+/// shows tags shows the event log, which holds it.
+const FOLLOW_HINT_ID: &str = "follow-request-hint";
+
 /// The event log: every redirect, check and API call, newest last, each with
-/// the specification section behind it.
+/// the specification section behind it; or, while the reader follows one
+/// request (a pressed tx tag), every step of that request.
 ///
 /// The newest events are a `role=log` live region, so each new step is read
 /// out once, in order. It stays silent (`aria-live=off`) until the events
 /// kept from before a reload or redirect are back, or they would all be read
-/// out on every page load; earlier events, shown on request, are a plain
-/// list for the same reason.
+/// out on every page load; likewise in the frame where following a request
+/// starts or ends, when rows that are not news come and go; and always,
+/// if the user made it quiet in Settings. Earlier events, shown on request,
+/// are a plain list for the same reason.
 #[component]
 pub fn EventLogView() -> impl IntoView {
     let log = expect_context::<EventLog>();
     let show_all = RwSignal::new(false);
-    // Following one request: all of its steps, however old.
+    // Following one request: all of its steps, however old, since a flow's
+    // first steps are what explains its last ones (and they are few).
     let latest = Memo::new(move |_| match log.focus() {
         Some(tx) => {
             let steps = log.of_request(tx);
@@ -34,7 +42,7 @@ pub fn EventLogView() -> impl IntoView {
         None => log.latest(SHOWN),
     });
     let earlier = Memo::new(move |_| {
-        if !show_all.get() {
+        if !show_all.get() || log.focus().is_some() {
             return Vec::new();
         }
         let (mut all, _) = log.latest(EventLog::CAPACITY);
@@ -47,22 +55,40 @@ pub fn EventLogView() -> impl IntoView {
     // frame after that, the restored events are on screen.
     let restored = RwSignal::new(false);
     Effect::new(move |_| request_animation_frame(move || restored.set(true)));
-    // Unless the user asked for quiet in Settings.
     let auth = use_auth();
-    let announce = move || restored.get() && auth.settings.with(|s| s.announce_events);
+    let announce =
+        move || restored.get() && !log.view_changing() && auth.settings.with(|s| s.announce_events);
+    // "Show every event" removes itself: the keyboard focus it held goes to
+    // the log's heading rather than to the top of the page.
+    let heading = NodeRef::<leptos::html::H2>::new();
     view! {
         <section class="event-log" aria-labelledby="event-log-title">
+            <p id=FOLLOW_HINT_ID class="visually-hidden">
+                "A tx tag follows its request: pressed, only that request's steps are shown."
+            </p>
             <div class="section-head">
-                <h2 id="event-log-title">"Event log"</h2>
+                <h2 id="event-log-title" tabindex="-1" node_ref=heading>"Event log"</h2>
                 <button type="button" class="secondary" on:click=move |_| log.clear()>"Clear"</button>
             </div>
             {move || log.focus().map(|tx| view! {
                 <p class="event-log-focus" data-testid="event-log-focus">
                     "Only the steps of request " <code>{tx.to_string()}</code> ". "
-                    <button type="button" class="link" on:click=move |_| log.set_focus(None)>
+                    <button
+                        type="button"
+                        class="link"
+                        on:click=move |_| {
+                            log.set_focus(None);
+                            if let Some(heading) = heading.get() {
+                                let _ = heading.focus();
+                            }
+                        }
+                    >
                         "Show every event"
                     </button>
                 </p>
+            })}
+            {move || (log.focus().is_some() && latest.with(|(steps, _)| steps.is_empty())).then(|| view! {
+                <p class="hint">"No step of this request is kept in this tab."</p>
             })}
             <Show when=has_earlier>
                 <p class="event-log-more">
@@ -125,6 +151,9 @@ pub fn RequestTag(label: &'static str, tx: Tx, testid: &'static str) -> impl Int
             class="flow"
             data-testid=testid
             aria-pressed=move || following().to_string()
+            // What the toggle does, for those who get no `title` (keyboard,
+            // touch, screen readers); its name stays what it shows.
+            aria-describedby=FOLLOW_HINT_ID
             title="Show only this request's steps, and the issuer's decisions on it. Its tx is the first 8 hex digits of the SHA-256 of its state, which the issuer's events carry too."
             on:click=move |_| log.set_focus(if following() { None } else { Some(tx) })
         >

@@ -88,6 +88,7 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| renew_now()>"Renew now"</button>
         </p>
         {move || dev.problem.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p}</p> })}
+        {move || dev.stale.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="catalogue-stale">{p}</p> })}
         {move || match dev.catalogue.get() {
             Catalogue::Loading => view! { <p class="loading">"Reading the issuer's fault catalogue…"</p> }.into_any(),
             Catalogue::Unreadable(e) => view! { <p class="status-bad" role="alert" data-testid="catalogue-unreadable">{e}</p> }.into_any(),
@@ -199,6 +200,15 @@ fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
                 )}
             </p>
             {move || problem.get().map(|p| view! { <p class="status-bad" role="alert">{p}</p> })}
+            {move || log.focus().map(|tx| view! {
+                <p class="event-log-focus" data-testid="decisions-focus">
+                    "Only the decisions on request " <code>{tx.to_string()}</code>
+                    ", among the latest read. "
+                    <button type="button" class="link" on:click=move |_| log.set_focus(None)>
+                        "Show every decision"
+                    </button>
+                </p>
+            })}
             <ol data-testid="issuer-decisions">
                 // Only the followed request's, when the reader follows one.
                 <For
