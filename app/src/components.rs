@@ -7,7 +7,7 @@ mod login_button;
 mod session_status;
 
 pub use client_only::ClientOnly;
-pub use event_log::{EventLogView, RequestTag};
+pub use event_log::{EventLogView, EventRow, RequestTag, SpecLink, SpecRef};
 pub use focus_on_navigation::FocusOnNavigation;
 pub use login_button::LoginButton;
 pub use session_status::SessionStatus;

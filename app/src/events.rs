@@ -13,7 +13,11 @@
 //! issuer's decisions on it.
 
 use leptos::prelude::*;
-use protocol::{IdTokenCheck, Tx, dev_controls::Fault};
+use protocol::{
+    IdTokenCheck, Tx,
+    dev_controls::{Fault, Verdict},
+    spec::{self, Section},
+};
 use serde::{Deserialize, Serialize};
 
 /// How an event reads: fine, failed, or neutral information.
@@ -26,6 +30,17 @@ pub enum Outcome {
     Failed,
     /// Something that happened.
     Info,
+}
+
+/// The issuer's verdict on a decision reads like a step of the app's own.
+impl From<Verdict> for Outcome {
+    fn from(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Passed => Self::Passed,
+            Verdict::Refused => Self::Failed,
+            Verdict::Info => Self::Info,
+        }
+    }
 }
 
 /// A check of the authorization response besides the ID token's
@@ -57,17 +72,11 @@ impl ResponseCheck {
         }
     }
 
-    /// The section that requires the check, and a link.
-    pub fn spec(self) -> Option<(&'static str, &'static str)> {
+    /// The section that requires the check.
+    pub fn spec(self) -> Option<Section> {
         match self {
-            Self::Format | Self::AccessToken => Some((
-                "RFC 6749 §4.2.2",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
-            )),
-            Self::IdToken => Some((
-                "OIDC Core §3.2.2.5",
-                "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse",
-            )),
+            Self::Format | Self::AccessToken => Some(spec::RFC6749_ACCESS_TOKEN_RESPONSE),
+            Self::IdToken => Some(spec::OIDC_IMPLICIT_RESPONSE),
             Self::StillWanted => None,
         }
     }
@@ -307,48 +316,22 @@ impl EventKind {
         }
     }
 
-    /// The specification section behind the step, with a link.
-    pub fn spec(&self) -> Option<(&'static str, &'static str)> {
-        const RFC6749_4_2: (&str, &str) = (
-            "RFC 6749 §4.2.1",
-            "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1",
-        );
+    /// The specification section behind the step.
+    pub fn spec(&self) -> Option<Section> {
         match self {
-            Self::Discovered { .. } => Some((
-                "OIDC Discovery §4",
-                "https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig",
-            )),
-            Self::AuthorizeRedirect { .. } => Some(RFC6749_4_2),
-            Self::FragmentRead { .. } => Some((
-                "RFC 6749 §4.2.2",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
-            )),
-            Self::StateChecked { .. } => Some((
-                "RFC 6749 §10.12",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-10.12",
-            )),
-            Self::AuthorizationError { .. } => Some((
-                "RFC 6749 §4.2.2.1",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
-            )),
+            Self::Discovered { .. } => Some(spec::OIDC_DISCOVERY),
+            Self::AuthorizeRedirect { .. } => Some(spec::RFC6749_AUTHORIZATION_REQUEST),
+            Self::FragmentRead { .. } => Some(spec::RFC6749_ACCESS_TOKEN_RESPONSE),
+            Self::StateChecked { .. } => Some(spec::RFC6749_CSRF),
+            Self::AuthorizationError { .. } => Some(spec::RFC6749_ERROR_RESPONSE),
             Self::IdTokenChecked { check, .. } => Some(check.spec()),
-            Self::UserInfo { .. } => Some((
-                "OIDC Core §5.3",
-                "https://openid.net/specs/openid-connect-core-1_0.html#UserInfo",
-            )),
-            Self::ApiCall { .. } => Some((
-                "RFC 6750 §3",
-                "https://www.rfc-editor.org/rfc/rfc6750#section-3",
-            )),
+            Self::UserInfo { .. } => Some(spec::OIDC_USERINFO),
+            Self::ApiCall { .. } => Some(spec::RFC6750_ERROR_CODES),
             Self::ResponseChecked { check, .. } => check.spec(),
-            Self::SilentStarted { .. } | Self::SilentFinished { .. } => Some((
-                "OIDC Core §3.1.2.1 (prompt=none)",
-                "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest",
-            )),
-            Self::LogoutRedirect { .. } => Some((
-                "OIDC RP-Initiated Logout §2",
-                "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout",
-            )),
+            Self::SilentStarted { .. } | Self::SilentFinished { .. } => {
+                Some(spec::OIDC_PROMPT_NONE)
+            }
+            Self::LogoutRedirect { .. } => Some(spec::OIDC_RP_INITIATED_LOGOUT),
             Self::FaultArmed { fault, .. } => Some(fault.spec()),
             Self::SignedIn { .. }
             | Self::SignedOut { .. }
@@ -629,7 +612,7 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<EventKind>(&json).unwrap(), event);
         assert_eq!(event.outcome(), Outcome::Failed);
-        assert_eq!(event.spec().unwrap().0, "OIDC Core §3.2.2.11");
+        assert_eq!(event.spec().unwrap().cite, "OIDC Core §3.2.2.11");
     }
 
     #[test]
@@ -645,7 +628,7 @@ mod tests {
             r#"{"response_checked":{"check":"id_token","passed":false,"detail":"none came back"}}"#
         );
         assert_eq!(event.summary(), "id_token present FAILED: none came back");
-        assert_eq!(event.spec().unwrap().0, "OIDC Core §3.2.2.5");
+        assert_eq!(event.spec().unwrap().cite, "OIDC Core §3.2.2.5");
         assert_eq!(event.outcome(), Outcome::Failed);
         let still_wanted = EventKind::ResponseChecked {
             check: ResponseCheck::StillWanted,

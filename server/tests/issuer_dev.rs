@@ -570,7 +570,7 @@ async fn each_decision_says_in_words_how_it_went_and_the_rule_behind_it() {
     // Linked to the client check that must catch it, and to the same request.
     assert_eq!(
         fault.spec_url.as_deref(),
-        Some(IdTokenCheck::Nonce.spec().1)
+        Some(IdTokenCheck::Nonce.spec().url)
     );
     assert_eq!(fault.tx, issued[1].tx);
     assert!(fault.tx.is_some());

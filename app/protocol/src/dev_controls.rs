@@ -9,7 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ErrorCode, IdTokenCheck, Tx};
+use crate::{
+    ErrorCode, IdTokenCheck, Tx,
+    spec::{self, Section},
+};
 
 /// Declares a field-less enum together with `ALL`, every variant in order,
 /// so the fault catalogue cannot leave out a variant added later.
@@ -78,17 +81,13 @@ impl FaultError {
         }
     }
 
-    /// The section that defines the error, and a link.
-    pub fn spec(self) -> (&'static str, &'static str) {
+    /// The section that defines the error.
+    pub fn spec(self) -> Section {
         match self {
-            Self::LoginRequired | Self::ConsentRequired | Self::InteractionRequired => (
-                "OIDC Core §3.1.2.6",
-                "https://openid.net/specs/openid-connect-core-1_0.html#AuthError",
-            ),
-            Self::AccessDenied | Self::ServerError => (
-                "RFC 6749 §4.2.2.1",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
-            ),
+            Self::LoginRequired | Self::ConsentRequired | Self::InteractionRequired => {
+                spec::OIDC_AUTHENTICATION_ERROR
+            }
+            Self::AccessDenied | Self::ServerError => spec::RFC6749_ERROR_RESPONSE,
         }
     }
 
@@ -233,9 +232,9 @@ impl Fault {
         }
     }
 
-    /// The rule at stake, and a link: for a tamper, the section of the
-    /// client check that must catch it; for an error, the section defining it.
-    pub fn spec(self) -> (&'static str, &'static str) {
+    /// The rule at stake: for a tamper, the section of the client check
+    /// that must catch it; for an error, the section defining it.
+    pub fn spec(self) -> Section {
         match self {
             Self::Tamper(tamper) => tamper.caught_by().spec(),
             Self::Error(error) => error.spec(),
@@ -247,7 +246,7 @@ impl Fault {
     pub fn catalogue() -> Vec<FaultInfo> {
         let tampers = Tamper::ALL.iter().copied().map(|tamper| {
             let check = tamper.caught_by();
-            let (spec, spec_url) = check.spec();
+            let spec = check.spec();
             FaultInfo {
                 fault: Self::Tamper(tamper),
                 description: tamper.description().to_owned(),
@@ -255,18 +254,18 @@ impl Fault {
                     check,
                     label: check.label().to_owned(),
                 }),
-                spec: spec.to_owned(),
-                spec_url: spec_url.to_owned(),
+                spec: spec.cite.to_owned(),
+                spec_url: spec.url.to_owned(),
             }
         });
         let errors = FaultError::ALL.iter().copied().map(|error| {
-            let (spec, spec_url) = error.spec();
+            let spec = error.spec();
             FaultInfo {
                 fault: Self::Error(error),
                 description: error.description().to_owned(),
                 caught_by: None,
-                spec: spec.to_owned(),
-                spec_url: spec_url.to_owned(),
+                spec: spec.cite.to_owned(),
+                spec_url: spec.url.to_owned(),
             }
         });
         tampers.chain(errors).collect()

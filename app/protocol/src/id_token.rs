@@ -10,7 +10,10 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{JoseHeader, Nonce};
+use crate::{
+    JoseHeader, Nonce,
+    spec::{self, Section},
+};
 
 /// The only signature algorithm accepted for ID tokens: the one every
 /// provider must support (OIDC Core §15.1), asymmetric, so a client never
@@ -75,28 +78,14 @@ impl IdTokenCheck {
         }
     }
 
-    /// The section of the specification that requires the check, and a link.
-    pub fn spec(self) -> (&'static str, &'static str) {
-        const VALIDATION: &str =
-            "https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation";
+    /// The section of the specification that requires the check.
+    pub fn spec(self) -> Section {
         match self {
-            Self::Algorithm => (
-                "RFC 8725 §3.1",
-                "https://www.rfc-editor.org/rfc/rfc8725#section-3.1",
-            ),
-            Self::Nonce => (
-                "OIDC Core §3.2.2.11",
-                "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation",
-            ),
-            Self::AtHash => (
-                "OIDC Core §3.2.2.9",
-                "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation",
-            ),
-            Self::Subject => (
-                "OIDC Core §2",
-                "https://openid.net/specs/openid-connect-core-1_0.html#IDToken",
-            ),
-            _ => ("OIDC Core §3.1.3.7", VALIDATION),
+            Self::Algorithm => spec::RFC8725_ALGORITHMS,
+            Self::Nonce => spec::OIDC_IMPLICIT_ID_TOKEN_VALIDATION,
+            Self::AtHash => spec::OIDC_AT_HASH,
+            Self::Subject => spec::OIDC_ID_TOKEN,
+            _ => spec::OIDC_ID_TOKEN_VALIDATION,
         }
     }
 }

@@ -23,6 +23,7 @@ mod response_type;
 mod return_path;
 mod scope;
 mod silent;
+pub mod spec;
 mod transaction;
 mod tx;
 mod values;

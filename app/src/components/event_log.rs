@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use protocol::Tx;
+use protocol::{Tx, spec::Section};
 
 use crate::{
     auth::use_auth,
@@ -165,24 +165,63 @@ pub fn RequestTag(label: &'static str, tx: Tx, testid: &'static str) -> impl Int
 /// One event: its outcome, what happened, and the spec section behind it.
 #[component]
 fn EventLine(event: Event) -> impl IntoView {
-    let (class, mark) = match event.kind.outcome() {
+    view! {
+        <EventRow outcome=event.kind.outcome() spec=event.kind.spec().map(SpecRef::from)>
+            {event.kind.summary()}
+            {event.flow.map(|flow| view! { " " <FlowTag flow/> })}
+        </EventRow>
+    }
+}
+
+/// One row of a timeline, the app's steps and the issuer's decisions alike:
+/// a mark for how it went, what happened (`children`), and the rule behind it.
+/// The mark is for the eye only, so `children` must say a failure in words.
+#[component]
+pub fn EventRow(outcome: Outcome, spec: Option<SpecRef>, children: Children) -> impl IntoView {
+    let (class, mark) = match outcome {
         Outcome::Passed => ("event passed", "✔"),
         Outcome::Failed => ("event failed", "✘"),
         Outcome::Info => ("event info", "•"),
     };
-    let spec = event.kind.spec();
     view! {
         <li class=class>
             <span class="mark" aria-hidden="true">{mark}</span>
-            <span class="summary">
-                {event.kind.summary()}
-                {event.flow.map(|flow| view! { " " <FlowTag flow/> })}
-            </span>
-            {spec.map(|(label, href)| view! {
-                <a class="spec" href=href target="_blank" rel="noopener noreferrer">
-                    {label}<span class="visually-hidden">" (opens in a new tab)"</span>
-                </a>
-            })}
+            <span class="summary">{children()}</span>
+            {spec.map(|spec| view! { <SpecLink spec class="spec"/> })}
         </li>
+    }
+}
+
+/// A link to a section of a specification, opened in a new tab, which it
+/// says to a screen reader.
+#[component]
+pub fn SpecLink(spec: SpecRef, #[prop(optional)] class: &'static str) -> impl IntoView {
+    view! {
+        <a class=class href=spec.url target="_blank" rel="noopener noreferrer">
+            {spec.cite}<span class="visually-hidden">" (opens in a new tab)"</span>
+        </a>
+    }
+}
+
+/// A section's citation and address, as the app knows it ([`Section`]) or
+/// as it read them from the issuer's dev controls (`(spec, spec_url)`).
+#[derive(Debug, Clone)]
+pub struct SpecRef {
+    cite: String,
+    url: String,
+}
+
+impl From<Section> for SpecRef {
+    fn from(section: Section) -> Self {
+        Self {
+            cite: section.cite.to_owned(),
+            url: section.url.to_owned(),
+        }
+    }
+}
+
+impl From<(String, String)> for SpecRef {
+    fn from((cite, url): (String, String)) -> Self {
+        Self { cite, url }
     }
 }

@@ -5,7 +5,9 @@ use protocol::dev_controls::{ArmedFault, FaultInfo, IssuerEvent, Verdict};
 use crate::{
     SpaConfig,
     actions::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events, renew_now},
-    components::{ClientOnly, EventLogView, RequestTag, SessionStatus},
+    components::{
+        ClientOnly, EventLogView, EventRow, RequestTag, SessionStatus, SpecLink, SpecRef,
+    },
     events::EventLog,
 };
 
@@ -160,11 +162,7 @@ where
                         {info.caught_by.map(|c| view! {
                             <p class="hint" data-testid="caught-by">"Must be refused by: " <strong>{c.label}</strong></p>
                         })}
-                        <p class="hint">
-                            <a href=info.spec_url target="_blank" rel="noopener noreferrer">
-                                {info.spec} <span class="visually-hidden">" (opens in a new tab)"</span>
-                            </a>
-                        </p>
+                        <p class="hint"><SpecLink spec=SpecRef::from((info.spec, info.spec_url))/></p>
                         <button type="button" on:click=on_click aria-label=format!("Arm {name}")>"Arm"</button>
                     </li>
                 }
@@ -229,25 +227,18 @@ fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
 /// One decision: how it went, in the issuer's words, its tx and its rule.
 #[component]
 fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
-    // The mark is for the eye; the word is for a screen reader.
-    let (class, mark, verdict) = match event.verdict {
-        Verdict::Passed => ("event passed", "✔", "passed: "),
-        Verdict::Refused => ("event failed", "✘", "refused: "),
-        Verdict::Info => ("event info", "•", ""),
+    // The row's mark is for the eye; this word is for a screen reader.
+    let verdict = match event.verdict {
+        Verdict::Passed => "passed: ",
+        Verdict::Refused => "refused: ",
+        Verdict::Info => "",
     };
+    let spec = event.spec.zip(event.spec_url).map(SpecRef::from);
     view! {
-        <li class=class data-type=event.kind>
-            <span class="mark" aria-hidden="true">{mark}</span>
-            <span class="summary">
-                <span class="visually-hidden">{verdict}</span>
-                {event.summary}
-                {event.tx.map(|tx| view! { " " <RequestTag label="issuer" tx testid="decision-tx"/> })}
-            </span>
-            {event.spec.zip(event.spec_url).map(|(label, href)| view! {
-                <a class="spec" href=href target="_blank" rel="noopener noreferrer">
-                    {label}<span class="visually-hidden">" (opens in a new tab)"</span>
-                </a>
-            })}
-        </li>
+        <EventRow outcome=event.verdict.into() spec attr:data-type=event.kind>
+            <span class="visually-hidden">{verdict}</span>
+            {event.summary}
+            {event.tx.map(|tx| view! { " " <RequestTag label="issuer" tx testid="decision-tx"/> })}
+        </EventRow>
     }
 }

@@ -14,7 +14,11 @@ use std::{
 };
 
 use aws_lc_rs::digest;
-use protocol::{ClientId, ErrorCode, ScopeSet, Tx, dev_controls::Verdict};
+use protocol::{
+    ClientId, ErrorCode, ScopeSet, Tx,
+    dev_controls::Verdict,
+    spec::{self, Section},
+};
 use serde::Serialize;
 
 use super::dev::Fault;
@@ -63,8 +67,8 @@ impl Serialize for Event {
             kind: &self.kind,
             summary: self.kind.summary(),
             verdict: self.kind.verdict(),
-            spec: spec.map(|(name, _)| name),
-            spec_url: spec.map(|(_, url)| url),
+            spec: spec.map(|section| section.cite),
+            spec_url: spec.map(|section| section.url),
         }
         .serialize(serializer)
     }
@@ -252,27 +256,6 @@ pub enum EventKind {
     },
 }
 
-const AUTHORIZE_REQUEST: (&str, &str) = (
-    "RFC 6749 §4.2.1",
-    "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1",
-);
-const ERROR_RESPONSE: (&str, &str) = (
-    "RFC 6749 §4.2.2.1",
-    "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1",
-);
-const AUTHENTICATION: (&str, &str) = (
-    "OIDC Core §3.1.2.3",
-    "https://openid.net/specs/openid-connect-core-1_0.html#Authenticates",
-);
-const CONSENT: (&str, &str) = (
-    "OIDC Core §3.1.2.4",
-    "https://openid.net/specs/openid-connect-core-1_0.html#Consent",
-);
-const LOGOUT: (&str, &str) = (
-    "OIDC RP-Initiated Logout §2",
-    "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout",
-);
-
 impl EventKind {
     /// One line for people.
     pub fn summary(&self) -> String {
@@ -421,50 +404,37 @@ impl EventKind {
         }
     }
 
-    /// The rule behind the decision, with a link.
-    pub fn spec(&self) -> Option<(&'static str, &'static str)> {
+    /// The rule behind the decision.
+    pub fn spec(&self) -> Option<Section> {
         match self {
-            Self::AuthorizeReceived { .. } => Some(AUTHORIZE_REQUEST),
-            Self::ClientRefused { .. } | Self::RequestRefused { .. } => Some(ERROR_RESPONSE),
+            Self::AuthorizeReceived { .. } => Some(spec::RFC6749_AUTHORIZATION_REQUEST),
+            Self::ClientRefused { .. } | Self::RequestRefused { .. } => {
+                Some(spec::RFC6749_ERROR_RESPONSE)
+            }
             // Registered redirect URIs are compared as exact strings.
-            Self::ClientValidated { .. } => Some((
-                "RFC 9700 §2.1",
-                "https://www.rfc-editor.org/rfc/rfc9700#section-2.1",
-            )),
+            Self::ClientValidated { .. } => Some(spec::RFC9700_REDIRECT_URIS),
             Self::LoginRequired { .. }
             | Self::LoginShown { .. }
             | Self::LoginSucceeded { .. }
-            | Self::LoginFailed { .. } => Some(AUTHENTICATION),
+            | Self::LoginFailed { .. } => Some(spec::OIDC_AUTHENTICATION),
             Self::ConsentShown { .. }
             | Self::ConsentRemembered { .. }
             | Self::ConsentGranted { .. }
-            | Self::ConsentDenied { .. } => Some(CONSENT),
-            Self::SilentAuthentication { .. } => Some((
-                "OIDC Core §3.1.2.1 (prompt=none)",
-                "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest",
-            )),
+            | Self::ConsentDenied { .. } => Some(spec::OIDC_CONSENT),
+            Self::SilentAuthentication { .. } => Some(spec::OIDC_PROMPT_NONE),
             // Plain OAuth 2.0 for an access token alone; OpenID Connect's
             // response once an ID token is in it.
             Self::TokensIssued {
                 response_type: "token",
                 ..
-            } => Some((
-                "RFC 6749 §4.2.2",
-                "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2",
-            )),
-            Self::TokensIssued { .. } => Some((
-                "OIDC Core §3.2.2.5",
-                "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse",
-            )),
+            } => Some(spec::RFC6749_ACCESS_TOKEN_RESPONSE),
+            Self::TokensIssued { .. } => Some(spec::OIDC_IMPLICIT_RESPONSE),
             Self::FaultInjected { fault, .. } => Some(fault.spec()),
             Self::LoggedOut { .. }
             | Self::LogoutConfirmationShown { .. }
             | Self::LogoutDeclined { .. }
-            | Self::LogoutRefused { .. } => Some(LOGOUT),
-            Self::KeysRotated { .. } => Some((
-                "OIDC Core §10.1.1",
-                "https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys",
-            )),
+            | Self::LogoutRefused { .. } => Some(spec::OIDC_RP_INITIATED_LOGOUT),
+            Self::KeysRotated { .. } => Some(spec::OIDC_KEY_ROTATION),
             Self::DevControl { .. } => None,
         }
     }

@@ -1,0 +1,120 @@
+//! The sections of the specifications this project cites, each written once.
+//!
+//! The SPA's event log, the issuer's decisions (`GET /dev/events`) and the
+//! fault catalogue all link each step to the rule behind it. A citation is
+//! protocol vocabulary, like the checks it justifies, so it lives here and
+//! both sides name it instead of copying the words and the URL.
+
+use std::fmt;
+
+/// A section of a specification: how it is cited, and where to read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// How people cite it, e.g. `RFC 6749 §4.2.1`.
+    pub cite: &'static str,
+    /// The section itself on the publisher's site.
+    pub url: &'static str,
+}
+
+impl fmt::Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.cite)
+    }
+}
+
+/// Declares each citation as a constant, and [`ALL`] with every one of them,
+/// so the unit tests can check each citation against its URL.
+macro_rules! sections {
+    ($($(#[$doc:meta])* $name:ident = $cite:literal, $url:literal;)+) => {
+        $($(#[$doc])* pub const $name: Section = Section { cite: $cite, url: $url };)+
+        /// Every section above.
+        pub const ALL: &[Section] = &[$($name),+];
+    };
+}
+
+sections! {
+    /// The implicit grant's authorization request.
+    RFC6749_AUTHORIZATION_REQUEST = "RFC 6749 §4.2.1", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1";
+    /// The access token in the redirect URI's fragment.
+    RFC6749_ACCESS_TOKEN_RESPONSE = "RFC 6749 §4.2.2", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2";
+    /// The implicit grant's error response (`error`, `error_description`).
+    RFC6749_ERROR_RESPONSE = "RFC 6749 §4.2.2.1", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1";
+    /// Cross-site request forgery, and `state` against it.
+    RFC6749_CSRF = "RFC 6749 §10.12", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12";
+    /// A resource server's error codes (`invalid_token`, `insufficient_scope`).
+    RFC6750_ERROR_CODES = "RFC 6750 §3", "https://www.rfc-editor.org/rfc/rfc6750#section-3";
+    /// An explicit allow-list of signing algorithms.
+    RFC8725_ALGORITHMS = "RFC 8725 §3.1", "https://www.rfc-editor.org/rfc/rfc8725#section-3.1";
+    /// Redirect URIs compared as exact strings.
+    RFC9700_REDIRECT_URIS = "RFC 9700 §2.1", "https://www.rfc-editor.org/rfc/rfc9700#section-2.1";
+    /// The ID token and its claims.
+    OIDC_ID_TOKEN = "OIDC Core §2", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken";
+    /// The authentication request, here for `prompt=none`.
+    OIDC_PROMPT_NONE = "OIDC Core §3.1.2.1 (prompt=none)", "https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest";
+    /// The provider authenticates the end-user.
+    OIDC_AUTHENTICATION = "OIDC Core §3.1.2.3", "https://openid.net/specs/openid-connect-core-1_0.html#Authenticates";
+    /// The provider obtains the end-user's consent.
+    OIDC_CONSENT = "OIDC Core §3.1.2.4", "https://openid.net/specs/openid-connect-core-1_0.html#Consent";
+    /// OpenID Connect's error codes (`login_required`, `consent_required`).
+    OIDC_AUTHENTICATION_ERROR = "OIDC Core §3.1.2.6", "https://openid.net/specs/openid-connect-core-1_0.html#AuthError";
+    /// Validating an ID token.
+    OIDC_ID_TOKEN_VALIDATION = "OIDC Core §3.1.3.7", "https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation";
+    /// The implicit flow's successful response, ID token included.
+    OIDC_IMPLICIT_RESPONSE = "OIDC Core §3.2.2.5", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse";
+    /// Validating the access token against `at_hash`.
+    OIDC_AT_HASH = "OIDC Core §3.2.2.9", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation";
+    /// The implicit flow's ID token checks, `nonce` among them.
+    OIDC_IMPLICIT_ID_TOKEN_VALIDATION = "OIDC Core §3.2.2.11", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation";
+    /// The UserInfo response.
+    OIDC_USERINFO = "OIDC Core §5.3", "https://openid.net/specs/openid-connect-core-1_0.html#UserInfo";
+    /// Rotating signing keys.
+    OIDC_KEY_ROTATION = "OIDC Core §10.1.1", "https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys";
+    /// The provider's configuration (discovery document).
+    OIDC_DISCOVERY = "OIDC Discovery §4", "https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig";
+    /// Logout initiated by the relying party.
+    OIDC_RP_INITIATED_LOGOUT = "OIDC RP-Initiated Logout §2", "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An RFC's section is at a URL made of its number and section; an
+    /// OpenID specification's is an anchor on that specification's page.
+    #[test]
+    fn each_citation_links_to_the_section_it_names() {
+        let openid = [
+            ("OIDC Core §", "openid-connect-core-1_0.html#"),
+            ("OIDC Discovery §", "openid-connect-discovery-1_0.html#"),
+            ("OIDC RP-Initiated Logout §", "openid-connect-rpinitiated-1_0.html#"),
+        ];
+        for section in ALL {
+            if let Some((rfc, number)) = section
+                .cite
+                .strip_prefix("RFC ")
+                .and_then(|rest| rest.split_once(" §"))
+            {
+                let url = format!("https://www.rfc-editor.org/rfc/rfc{rfc}#section-{number}");
+                assert_eq!(section.url, url, "{section}");
+            } else {
+                let (_, page) = openid
+                    .iter()
+                    .find(|(prefix, _)| section.cite.starts_with(prefix))
+                    .unwrap_or_else(|| panic!("{section:?} cites an unknown specification"));
+                let page = format!("https://openid.net/specs/{page}");
+                assert!(section.url.starts_with(&page), "{section:?}");
+                assert!(section.url.len() > page.len(), "{section:?} has no anchor");
+            }
+        }
+    }
+
+    #[test]
+    fn each_section_is_declared_once() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.url, b.url, "{a} and {b} share a link");
+                assert_ne!(a.cite, b.cite);
+            }
+        }
+    }
+}
