@@ -63,7 +63,7 @@ async fn send(method: &str, url: &str, json_body: Option<&str>) -> Result<HttpRe
     }
     let response = browser::fetch_within(method, url, json_body, TIMEOUT_MS)
         .await
-        .map_err(|e| format!("the issuer's dev controls at {url} did not answer: {e}"))?;
+        .map_err(|e| format!("no answer from the issuer's dev controls: {e}"))?;
     if response.status == 200 {
         return Ok(response);
     }

@@ -189,7 +189,7 @@ test("a read of the issuer's decisions that never answers is given up after 10 s
   await page.goto("/playground");
   await waitForHydration(page);
   const decisions = page.getByRole("region", { name: "The issuer's decisions" });
-  await expect(decisions.getByRole("alert")).toContainText("did not answer", { timeout: 15_000 });
+  await expect(decisions.getByRole("alert")).toContainText("did not answer within 10 s", { timeout: 15_000 });
   // The next poll reads again, and the page-load check's decisions arrive.
   await expect(page.getByTestId("issuer-decisions").getByRole("listitem")).not.toHaveCount(0);
   await expect(decisions.getByRole("alert")).toHaveCount(0);

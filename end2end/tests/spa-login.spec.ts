@@ -308,3 +308,26 @@ test("no token, state or nonce ends up in either event log or in storage", async
     expect(issuerLog.includes(secret), `the issuer's log holds ${secret.slice(0, 6)}…`).toBe(false);
   }
 });
+
+test("an API that accepts the call and never answers is given up after 15 s, and the next call goes through", async ({ page }) => {
+  test.setTimeout(60_000);
+  // The first call hangs for good; the ones after it pass.
+  let hung = false;
+  await page.route(`${API}/api/public`, async (route) => {
+    if (!hung) {
+      hung = true;
+      return; // never fulfilled
+    }
+    await route.fallback();
+  });
+  await page.goto("/");
+  await waitForApp(page);
+  await openPage(page, "API");
+  await page.getByRole("button", { name: "GET /api/public", exact: true }).click();
+  await expect(page.getByTestId("api-failed")).toHaveText(
+    `The call failed: ${API}/api/public did not answer within 15 s`,
+    { timeout: 20_000 },
+  );
+  expect(hung).toBeTruthy();
+  expect(await callApi(page, "GET /api/public")).toBe("200");
+});

@@ -86,7 +86,10 @@ mod tests {
         let openid = [
             ("OIDC Core §", "openid-connect-core-1_0.html#"),
             ("OIDC Discovery §", "openid-connect-discovery-1_0.html#"),
-            ("OIDC RP-Initiated Logout §", "openid-connect-rpinitiated-1_0.html#"),
+            (
+                "OIDC RP-Initiated Logout §",
+                "openid-connect-rpinitiated-1_0.html#",
+            ),
         ];
         for section in ALL {
             if let Some((rfc, number)) = section

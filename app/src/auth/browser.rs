@@ -120,29 +120,35 @@ pub struct HttpResponse {
     pub body: String,
 }
 
-/// `fetch` with an optional bearer token (RFC 6750 §2.1) and JSON body.
+/// How long a call to the provider or the API may take. An answer that has
+/// not come by then is reported, so no button stays busy for good on a
+/// server that accepted the connection and went quiet.
+pub const FETCH_TIMEOUT_MS: u32 = 15_000;
+
+/// `fetch` with an optional bearer token (RFC 6750 §2.1) and JSON body;
+/// gives up after [`FETCH_TIMEOUT_MS`].
 pub async fn fetch(
     method: &str,
     url: &str,
     bearer: Option<&str>,
     json_body: Option<&str>,
 ) -> Result<HttpResponse, BrowserError> {
-    fetch_with(method, url, bearer, json_body, None, None).await
+    fetch_with(method, url, bearer, json_body, None, FETCH_TIMEOUT_MS).await
 }
 
 /// `fetch` (no credentials) that gives up after `timeout_ms`, for a caller
-/// that polls and must not wait forever on one answer.
+/// that polls and must not wait long on one answer.
 pub async fn fetch_within(
     method: &str,
     url: &str,
     json_body: Option<&str>,
     timeout_ms: u32,
 ) -> Result<HttpResponse, BrowserError> {
-    fetch_with(method, url, None, json_body, None, Some(timeout_ms)).await
+    fetch_with(method, url, None, json_body, None, timeout_ms).await
 }
 
 /// `GET` that checks with the server even when the HTTP cache holds a fresh
-/// copy (`cache: "no-cache"`).
+/// copy (`cache: "no-cache"`); gives up after [`FETCH_TIMEOUT_MS`].
 pub async fn fetch_revalidated(url: &str) -> Result<HttpResponse, BrowserError> {
     fetch_with(
         "GET",
@@ -150,7 +156,7 @@ pub async fn fetch_revalidated(url: &str) -> Result<HttpResponse, BrowserError> 
         None,
         None,
         Some(web_sys::RequestCache::NoCache),
-        None,
+        FETCH_TIMEOUT_MS,
     )
     .await
 }
@@ -161,13 +167,12 @@ async fn fetch_with(
     bearer: Option<&str>,
     json_body: Option<&str>,
     cache: Option<web_sys::RequestCache>,
-    timeout_ms: Option<u32>,
+    timeout_ms: u32,
 ) -> Result<HttpResponse, BrowserError> {
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(ms) = timeout_ms {
-        init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(ms)));
-    }
+    // Aborts the whole exchange, the body's download included.
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
     if let Some(cache) = cache {
         init.set_cache(cache);
     }
@@ -181,11 +186,24 @@ async fn fetch_with(
         init.set_body(&JsValue::from_str(body));
     }
     init.set_headers(&headers);
+    // The signal rejects with a `TimeoutError`, whose own message ("signal
+    // timed out") names neither the server nor the wait.
+    let gave_up = |error: JsValue| {
+        let name = Reflect::get(&error, &JsValue::from_str("name")).ok();
+        if name.and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") {
+            let secs = f64::from(timeout_ms) / 1000.0;
+            BrowserError(format!("{url} did not answer within {secs} s"))
+        } else {
+            error.into()
+        }
+    };
     let response: Response = JsFuture::from(window()?.fetch_with_str_and_init(url, &init))
-        .await?
+        .await
+        .map_err(gave_up)?
         .unchecked_into();
     let body = JsFuture::from(response.text()?)
-        .await?
+        .await
+        .map_err(gave_up)?
         .as_string()
         .unwrap_or_default();
     Ok(HttpResponse {

@@ -133,7 +133,7 @@ fn ApiAnswer(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoVi
     move || {
         result.get().map(|outcome| match outcome {
             Err(error) => view! {
-                <div class="status-bad callout">{format!("The call failed: {error}")}</div>
+                <div class="status-bad callout" data-testid="api-failed">{format!("The call failed: {error}")}</div>
             }
             .into_any(),
             Ok(response) => {
