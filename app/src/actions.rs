@@ -341,10 +341,15 @@ pub fn follow_issuer_events(
 ) {
     #[cfg(feature = "hydrate")]
     {
-        use std::{cell::Cell, rc::Rc};
-        // The last event read, and whether a read is still on its way (a
+        use std::{
+            cell::{Cell, RefCell},
+            rc::Rc,
+        };
+
+        use protocol::dev_controls::{EventsCursor, EventsRead};
+        // Where reading stands, and whether a read is still on its way (a
         // slow issuer must not get a pile of overlapping reads).
-        let cursor = Rc::new(Cell::new(None::<u64>));
+        let cursor = Rc::new(RefCell::new(EventsCursor::default()));
         let busy = Rc::new(Cell::new(false));
         let on_new = Rc::new(on_new);
         let poll = move || {
@@ -354,23 +359,26 @@ pub fn follow_issuer_events(
             let (dev, cursor, busy) = (dev.clone(), Rc::clone(&cursor), Rc::clone(&busy));
             let on_new = Rc::clone(&on_new);
             leptos::task::spawn_local(async move {
-                match crate::dev_controls::events(&dev, cursor.get(), shown as u64).await {
-                    // Numbers went back: the issuer restarted. Start over.
-                    Ok(read) if cursor.get().is_some_and(|c| read.last_seq < c) => {
-                        cursor.set(None);
-                        events.try_set(Vec::new());
-                    }
+                let after = cursor.borrow().after();
+                match crate::dev_controls::events(&dev, after, shown as u64).await {
                     Ok(read) => {
-                        // The last event read, not the issuer's last: a read
-                        // holds at most a page of events.
-                        cursor.set(Some(read.events.last().map_or(read.last_seq, |e| e.seq)));
                         problem.try_set(None);
-                        on_new(&read.events);
-                        events.try_update(|events| {
-                            events.extend(read.events);
-                            let extra = events.len().saturating_sub(shown);
-                            events.drain(..extra);
-                        });
+                        let step = cursor.borrow_mut().advance(&read);
+                        match step {
+                            EventsRead::Follows => {
+                                on_new(&read.events);
+                                events.try_update(|events| {
+                                    events.extend(read.events);
+                                    let extra = events.len().saturating_sub(shown);
+                                    events.drain(..extra);
+                                });
+                            }
+                            // Its decisions are gone with it; the next
+                            // read starts over.
+                            EventsRead::Restarted => {
+                                events.try_set(Vec::new());
+                            }
+                        }
                     }
                     Err(e) => {
                         problem.try_set(Some(e));

@@ -587,6 +587,25 @@ async fn each_decision_says_in_words_how_it_went_and_the_rule_behind_it() {
     );
 }
 
+/// A reader that kept the numbers of one run must not take another's for
+/// them: each start has its own `boot`, which a reset does not change.
+#[tokio::test]
+async fn the_event_log_names_the_run_of_the_issuer_that_numbered_it() {
+    async fn read(issuer: &TestIssuer) -> String {
+        let events: IssuerEvents = issuer.get("/dev/events").await.json().await.unwrap();
+        events.boot
+    }
+    let first = spawn().await;
+    let boot = read(&first).await;
+    assert_eq!(boot.len(), 16, "{boot}");
+    first.first_authorization(&request()).await;
+    first.post_json("/dev/reset", json!({})).await;
+    assert_eq!(read(&first).await, boot);
+    // Another start of the same issuer, same tenant, same numbers so far.
+    let second = spawn().await;
+    assert_ne!(read(&second).await, boot);
+}
+
 #[tokio::test]
 async fn a_dev_control_posted_from_an_untrusted_origin_is_refused() {
     let issuer = spawn().await;

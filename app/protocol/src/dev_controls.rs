@@ -346,11 +346,52 @@ pub struct IssuerEvent {
 /// The body of `GET /dev/events?after=<seq>&limit=<n>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuerEvents {
+    /// Which run of the issuer numbered the events: new at each start, so
+    /// numbers from before a restart are never taken for today's.
+    pub boot: String,
     /// The events after `seq`, oldest first.
     pub events: Vec<IssuerEvent>,
     /// The last sequence number, so a poller knows where it is even when
     /// nothing is new.
     pub last_seq: u64,
+}
+
+/// Where a reader of `GET /dev/events` stands: the issuer's run it reads and
+/// the last event it has, so each read asks only for what is new.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventsCursor {
+    boot: Option<String>,
+    last: Option<u64>,
+}
+
+/// What a reader does with one read (see [`EventsCursor::advance`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventsRead {
+    /// Its events follow those read before: add them.
+    Follows,
+    /// The issuer restarted since the last read: forget what was read; the
+    /// next read starts from its first event.
+    Restarted,
+}
+
+impl EventsCursor {
+    /// The `after` of the next read; `None` from the start.
+    pub fn after(&self) -> Option<u64> {
+        self.last
+    }
+
+    /// Takes in a read made with [`Self::after`].
+    pub fn advance(&mut self, read: &IssuerEvents) -> EventsRead {
+        if self.boot.as_ref().is_some_and(|boot| *boot != read.boot) {
+            *self = Self::default();
+            return EventsRead::Restarted;
+        }
+        self.boot = Some(read.boot.clone());
+        // The last event read, not the issuer's last: a read holds at most
+        // `limit` events, and the next one goes on after them.
+        self.last = Some(read.events.last().map_or(read.last_seq, |e| e.seq));
+        EventsRead::Follows
+    }
 }
 
 #[cfg(test)]
@@ -424,6 +465,60 @@ mod tests {
             let tampered = matches!(info.fault, Fault::Tamper(_));
             assert_eq!(info.caught_by.is_some(), tampered, "{:?}", info.fault);
             assert!(info.spec_url.starts_with("https://"), "{:?}", info.fault);
+        }
+    }
+
+    fn read(boot: &str, seqs: &[u64], last_seq: u64) -> IssuerEvents {
+        IssuerEvents {
+            boot: boot.to_owned(),
+            events: seqs
+                .iter()
+                .map(|&seq| IssuerEvent {
+                    seq,
+                    at_ms: seq,
+                    tx: None,
+                    kind: "login_shown".to_owned(),
+                    summary: "Showed the login page".to_owned(),
+                    verdict: Verdict::Info,
+                    spec: None,
+                    spec_url: None,
+                })
+                .collect(),
+            last_seq,
+        }
+    }
+
+    #[test]
+    fn a_reader_goes_on_after_the_last_event_it_read_not_the_issuers_last() {
+        let mut cursor = EventsCursor::default();
+        assert_eq!(cursor.after(), None);
+        // A page of two while the issuer is at 5: the next read is after 2.
+        assert_eq!(cursor.advance(&read("a", &[1, 2], 5)), EventsRead::Follows);
+        assert_eq!(cursor.after(), Some(2));
+        assert_eq!(
+            cursor.advance(&read("a", &[3, 4, 5], 5)),
+            EventsRead::Follows
+        );
+        assert_eq!(cursor.after(), Some(5));
+        // Nothing new (or all of it forgotten after a reset): stays at 5.
+        assert_eq!(cursor.advance(&read("a", &[], 5)), EventsRead::Follows);
+        assert_eq!(cursor.after(), Some(5));
+    }
+
+    #[test]
+    fn a_restarted_issuer_is_noticed_whatever_its_numbers() {
+        for restarted_at in [1, 5, 900] {
+            let mut cursor = EventsCursor::default();
+            cursor.advance(&read("a", &[4, 5], 5));
+            let after_restart = read("b", &[restarted_at], restarted_at);
+            assert_eq!(cursor.advance(&after_restart), EventsRead::Restarted);
+            assert_eq!(
+                cursor.after(),
+                None,
+                "the next read starts from the first event"
+            );
+            assert_eq!(cursor.advance(&after_restart), EventsRead::Follows);
+            assert_eq!(cursor.after(), Some(restarted_at));
         }
     }
 }

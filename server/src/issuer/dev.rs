@@ -6,7 +6,7 @@
 //! | route | body | effect |
 //! |---|---|---|
 //! | `GET /dev/state` | | faults, latency, lifetimes, sessions, consents, keys |
-//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`protocol::dev_controls::IssuerEvent`]) |
+//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`protocol::dev_controls::IssuerEvent`]), and the log's `boot`, new at each start ([`protocol::dev_controls::IssuerEvents`]) |
 //! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
 //! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
 //! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens |
@@ -226,7 +226,11 @@ async fn events_get(
     let (events, last) = state
         .events
         .after(after, usize::try_from(limit).unwrap_or(100));
-    Ok(Json(json!({ "events": events, "last_seq": last })))
+    Ok(Json(json!({
+        "boot": state.events.boot(),
+        "events": events,
+        "last_seq": last,
+    })))
 }
 
 async fn rotate_keys_post(

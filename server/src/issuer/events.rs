@@ -19,6 +19,7 @@ use protocol::{
     dev_controls::Verdict,
     spec::{self, Section},
 };
+use rand::RngCore;
 use serde::Serialize;
 
 use super::dev::Fault;
@@ -440,9 +441,23 @@ impl EventKind {
     }
 }
 
-/// The ring buffer of events.
-#[derive(Debug, Default)]
-pub struct EventLog(Mutex<Log>);
+/// The ring buffer of events, and the run of the issuer that numbered them.
+#[derive(Debug)]
+pub struct EventLog {
+    /// Random per log, so a reader can tell a restarted issuer from the one
+    /// it read before, whatever their sequence numbers.
+    boot: String,
+    log: Mutex<Log>,
+}
+
+impl Default for EventLog {
+    fn default() -> Self {
+        Self {
+            boot: format!("{:016x}", rand::rng().next_u64()),
+            log: Mutex::default(),
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 struct Log {
@@ -457,7 +472,7 @@ impl EventLog {
             Some(tx) => tracing::info!(target: "issuer::events", %tx, event = ?kind),
             None => tracing::info!(target: "issuer::events", event = ?kind),
         }
-        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
         log.last_seq += 1;
         let seq = log.last_seq;
         if log.events.len() == CAPACITY {
@@ -474,7 +489,7 @@ impl EventLog {
     /// The events after `seq`, oldest first, at most `limit`; and the last
     /// sequence number (so a poller knows where it is even if none is new).
     pub fn after(&self, seq: u64, limit: usize) -> (Vec<Event>, u64) {
-        let log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
         let events = log
             .events
             .iter()
@@ -487,16 +502,21 @@ impl EventLog {
 
     /// Forgets every event; sequence numbers keep increasing.
     pub fn clear(&self) {
-        self.0
+        self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .events
             .clear();
     }
 
+    /// This log's run: a new one each time the issuer starts.
+    pub fn boot(&self) -> &str {
+        &self.boot
+    }
+
     /// The last sequence number.
     pub fn last_seq(&self) -> u64 {
-        self.0
+        self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .last_seq
