@@ -562,6 +562,15 @@ async fn each_decision_says_in_words_how_it_went_and_the_rule_behind_it() {
         issued[0].summary
     );
     assert_eq!(issued[0].spec.as_deref(), Some("OIDC Core §3.2.2.5"));
+    // The tokens the fault broke read as refused, and say how.
+    assert_eq!(issued[1].verdict, Verdict::Refused);
+    assert!(
+        issued[1]
+            .summary
+            .ends_with("broken on purpose (wrong_nonce)"),
+        "{}",
+        issued[1].summary
+    );
     let [fault] = of("fault_injected")[..] else {
         panic!("one fault_injected")
     };

@@ -439,6 +439,7 @@ fn issue(
                     id_token_kid: minted.id_token_kid,
                     expires_in: minted.expires_in,
                     scope: request.scope.clone(),
+                    tampered: tamper,
                 },
             );
             if request.prompt.none {

@@ -22,7 +22,7 @@ use protocol::{
 use rand::RngCore;
 use serde::Serialize;
 
-use super::dev::Fault;
+use super::dev::{Fault, Tamper};
 
 /// How many events are kept; older ones are dropped first.
 pub const CAPACITY: usize = 1_000;
@@ -208,6 +208,9 @@ pub enum EventKind {
         expires_in: Option<u64>,
         /// The granted scopes.
         scope: ScopeSet,
+        /// How a dev-control fault broke these tokens, if one did.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tampered: Option<Tamper>,
     },
     /// A dev-control fault changed an authorization response.
     FaultInjected {
@@ -346,17 +349,24 @@ impl EventKind {
                 response_type,
                 expires_in,
                 scope,
+                tampered,
                 ..
-            } => match expires_in {
-                Some(secs) => format!(
-                    "Issued {response_type} to {} for {username}, scope \"{scope}\", for {secs} s",
-                    client_id.as_str()
-                ),
-                None => format!(
-                    "Issued {response_type} to {} for {username}",
-                    client_id.as_str()
-                ),
-            },
+            } => {
+                let issued = match expires_in {
+                    Some(secs) => format!(
+                        "Issued {response_type} to {} for {username}, scope \"{scope}\", for {secs} s",
+                        client_id.as_str()
+                    ),
+                    None => format!(
+                        "Issued {response_type} to {} for {username}",
+                        client_id.as_str()
+                    ),
+                };
+                match tampered {
+                    Some(tamper) => format!("{issued}, broken on purpose ({})", tamper.as_str()),
+                    None => issued,
+                }
+            }
             Self::FaultInjected { client_id, fault } => format!(
                 "Dev controls: broke this response to {} on purpose ({})",
                 client_id.as_str(),
@@ -400,7 +410,11 @@ impl EventKind {
             | Self::ConsentRemembered { .. }
             | Self::ConsentGranted { .. }
             | Self::SilentAuthentication { .. }
-            | Self::TokensIssued { .. } => Verdict::Passed,
+            | Self::TokensIssued { tampered: None, .. } => Verdict::Passed,
+            // A client must refuse these tokens, so they read as a refusal.
+            Self::TokensIssued {
+                tampered: Some(_), ..
+            } => Verdict::Refused,
             _ => Verdict::Info,
         }
     }
