@@ -5,9 +5,11 @@ mod event_log;
 mod focus_on_navigation;
 mod login_button;
 mod session_status;
+mod token_inspector;
 
 pub use client_only::ClientOnly;
 pub use event_log::{EventLogView, EventRow, RequestTag, SpecLink, SpecRef};
 pub use focus_on_navigation::FocusOnNavigation;
 pub use login_button::LoginButton;
 pub use session_status::SessionStatus;
+pub use token_inspector::TokenInspector;

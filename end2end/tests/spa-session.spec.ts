@@ -382,3 +382,47 @@ test("time passing expiry while the page is hidden renews the token when it is s
   await expect.poll(() => countLogLines(page, RENEWED), { timeout: 10_000 }).toBe(1);
   await expect(page.getByTestId("access-token-expiry")).not.toHaveText("expired");
 });
+
+test("the session page shows what is inside each token, with its rule and the check made, but never the token", async ({ page }) => {
+  const tokens: string[] = [];
+  page.on("framenavigated", (frame) => {
+    const url = new URL(frame.url());
+    if (frame === page.mainFrame() && url.pathname === "/callback" && url.hash) {
+      const fragment = new URLSearchParams(url.hash.slice(1));
+      for (const name of ["access_token", "id_token"]) tokens.push(fragment.get(name) ?? "");
+    }
+  });
+  await firstLogin(page);
+  expect(tokens.filter((t) => t.split(".").length === 3)).toHaveLength(2);
+  await openPage(page, "Session");
+
+  const idToken = page.getByTestId("id-token-inspector");
+  const row = (table: typeof idToken, name: string) => table.locator(`tr[data-name="${name}"]`);
+  await expect(row(idToken, "alg")).toContainText("RS256");
+  await expect(row(idToken, "alg")).toContainText("Checked by this client: signature algorithm allowed");
+  await expect(row(idToken, "iss")).toContainText(ISSUER);
+  await expect(row(idToken, "iss").getByRole("link", { name: /RFC 7519 §4\.1\.1/ })).toHaveAttribute(
+    "href",
+    "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.1",
+  );
+  await expect(row(idToken, "iss")).toContainText("Checked by this client: issuer (iss)");
+  await expect(row(idToken, "nonce")).toContainText("Checked by this client: nonce matches");
+  await expect(row(idToken, "at_hash")).toContainText("Checked by this client: access token hash (at_hash)");
+  await expect(row(idToken, "exp")).toContainText(/\d+ \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)/);
+
+  // The access token is the API's to check: decoded, but no check is claimed.
+  const accessToken = page.getByTestId("access-token-inspector");
+  await expect(page.getByTestId("access-token-note")).toContainText("This client never reads its access token");
+  await expect(row(accessToken, "client_id")).toContainText("demo-spa");
+  await expect(row(accessToken, "typ")).toContainText("at+jwt");
+  await expect(accessToken.locator(".checked")).toHaveCount(0);
+
+  // Neither token, nor any signature, is on the page.
+  const text = await page.locator("body").innerText();
+  const html = await page.content();
+  for (const token of tokens) {
+    const signature = token.split(".")[2];
+    expect(text).not.toContain(signature);
+    expect(html).not.toContain(signature);
+  }
+});

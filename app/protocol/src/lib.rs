@@ -14,6 +14,7 @@ mod claims;
 pub mod dev_controls;
 mod error_code;
 mod id_token;
+pub mod inspect;
 mod jwk;
 mod jws;
 mod metadata;

@@ -33,6 +33,8 @@ macro_rules! sections {
 }
 
 sections! {
+    /// Access tokens: opaque to the client.
+    RFC6749_ACCESS_TOKEN = "RFC 6749 §1.4", "https://www.rfc-editor.org/rfc/rfc6749#section-1.4";
     /// The implicit grant's authorization request.
     RFC6749_AUTHORIZATION_REQUEST = "RFC 6749 §4.2.1", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.1";
     /// The access token in the redirect URI's fragment.
@@ -43,10 +45,34 @@ sections! {
     RFC6749_CSRF = "RFC 6749 §10.12", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12";
     /// A resource server's error codes (`invalid_token`, `insufficient_scope`).
     RFC6750_ERROR_CODES = "RFC 6750 §3", "https://www.rfc-editor.org/rfc/rfc6750#section-3";
+    /// The `alg` header parameter.
+    RFC7515_ALG = "RFC 7515 §4.1.1", "https://www.rfc-editor.org/rfc/rfc7515#section-4.1.1";
+    /// The `kid` header parameter.
+    RFC7515_KID = "RFC 7515 §4.1.4", "https://www.rfc-editor.org/rfc/rfc7515#section-4.1.4";
+    /// The `typ` header parameter.
+    RFC7515_TYP = "RFC 7515 §4.1.9", "https://www.rfc-editor.org/rfc/rfc7515#section-4.1.9";
+    /// The `iss` claim.
+    RFC7519_ISS = "RFC 7519 §4.1.1", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.1";
+    /// The `sub` claim.
+    RFC7519_SUB = "RFC 7519 §4.1.2", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.2";
+    /// The `aud` claim.
+    RFC7519_AUD = "RFC 7519 §4.1.3", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.3";
+    /// The `exp` claim.
+    RFC7519_EXP = "RFC 7519 §4.1.4", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4";
+    /// The `nbf` claim.
+    RFC7519_NBF = "RFC 7519 §4.1.5", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.5";
+    /// The `iat` claim.
+    RFC7519_IAT = "RFC 7519 §4.1.6", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.6";
+    /// The `jti` claim.
+    RFC7519_JTI = "RFC 7519 §4.1.7", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.7";
     /// An explicit allow-list of signing algorithms.
     RFC8725_ALGORITHMS = "RFC 8725 §3.1", "https://www.rfc-editor.org/rfc/rfc8725#section-3.1";
     /// Redirect URIs compared as exact strings.
     RFC9700_REDIRECT_URIS = "RFC 9700 §2.1", "https://www.rfc-editor.org/rfc/rfc9700#section-2.1";
+    /// The claims of a JWT access token (`client_id` among them).
+    RFC9068_ACCESS_TOKEN = "RFC 9068 §2.2", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2";
+    /// The authorization claims of a JWT access token (`scope`, `client_id`…).
+    RFC9068_CLAIMS = "RFC 9068 §2.2.3", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2.3";
     /// The ID token and its claims.
     OIDC_ID_TOKEN = "OIDC Core §2", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken";
     /// The authentication request, here for `prompt=none`.
@@ -65,6 +91,8 @@ sections! {
     OIDC_AT_HASH = "OIDC Core §3.2.2.9", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitTokenValidation";
     /// The implicit flow's ID token checks, `nonce` among them.
     OIDC_IMPLICIT_ID_TOKEN_VALIDATION = "OIDC Core §3.2.2.11", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation";
+    /// The standard claims about the user (`name`, `email`…).
+    OIDC_STANDARD_CLAIMS = "OIDC Core §5.1", "https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims";
     /// The UserInfo response.
     OIDC_USERINFO = "OIDC Core §5.3", "https://openid.net/specs/openid-connect-core-1_0.html#UserInfo";
     /// Rotating signing keys.

@@ -4,10 +4,11 @@ use leptos_meta::Title;
 use crate::{
     actions::renew_now,
     auth::{RenewalState, use_auth},
-    components::{ClientOnly, EventLogView, SessionStatus},
+    components::{ClientOnly, EventLogView, SessionStatus, TokenInspector},
 };
+use protocol::inspect::TokenKind;
 
-/// Each token's expiry, counting down.
+/// Each token's expiry, counting down, and what is inside each token.
 #[component]
 pub fn SessionPage() -> impl IntoView {
     let auth = use_auth();
@@ -83,6 +84,30 @@ pub fn SessionPage() -> impl IntoView {
                         </dd>
                     </dl>
                     <button type="button" on:click=move |_| renew_now()>"Renew now"</button>
+                    <h2>"Inside the tokens"</h2>
+                    <p class="hint">
+                        "What each token says, decoded in this tab: each header parameter and claim "
+                        "with what it is, the rule that defines it, and the check this client made with it. "
+                        "The tokens themselves are not shown."
+                    </p>
+                    {move || auth.session.with(|s| s.as_ref().map(|s| view! {
+                        {s.id_token.as_ref().map(|token| view! {
+                            <TokenInspector
+                                token=token.secret().to_owned()
+                                kind=TokenKind::IdToken
+                                caption="ID token"
+                                testid="id-token-inspector"
+                            />
+                        })}
+                        {s.access_token.as_ref().map(|token| view! {
+                            <TokenInspector
+                                token=token.secret().to_owned()
+                                kind=TokenKind::AccessToken
+                                caption="Access token"
+                                testid="access-token-inspector"
+                            />
+                        })}
+                    }))}
                 </Show>
                 <SessionStatus/>
             </ClientOnly>
