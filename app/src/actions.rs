@@ -330,14 +330,16 @@ impl DevControls {
 
 /// Follows the demo issuer's decisions at `dev` while the calling component
 /// lives: every [`ISSUER_POLL_MS`], the new ones join `events`, which keeps
-/// the latest `shown`, and go to `on_new`. A failed read lands in `problem`
-/// and is tried again.
+/// the latest `shown`, and go to `on_read`, which also hears of a restart
+/// (then `events` is emptied). A failed read lands in `problem` and is
+/// tried again.
 pub fn follow_issuer_events(
     dev: String,
     shown: usize,
     events: RwSignal<Vec<protocol::dev_controls::IssuerEvent>>,
     problem: RwSignal<Option<String>>,
-    on_new: impl Fn(&[protocol::dev_controls::IssuerEvent]) + 'static,
+    on_read: impl Fn(protocol::dev_controls::EventsRead, &[protocol::dev_controls::IssuerEvent])
+    + 'static,
 ) {
     #[cfg(feature = "hydrate")]
     {
@@ -351,13 +353,13 @@ pub fn follow_issuer_events(
         // slow issuer must not get a pile of overlapping reads).
         let cursor = Rc::new(RefCell::new(EventsCursor::default()));
         let busy = Rc::new(Cell::new(false));
-        let on_new = Rc::new(on_new);
+        let on_read = Rc::new(on_read);
         let poll = move || {
             if busy.replace(true) {
                 return;
             }
             let (dev, cursor, busy) = (dev.clone(), Rc::clone(&cursor), Rc::clone(&busy));
-            let on_new = Rc::clone(&on_new);
+            let on_read = Rc::clone(&on_read);
             leptos::task::spawn_local(async move {
                 let after = cursor.borrow().after();
                 match crate::dev_controls::events(&dev, after, shown as u64).await {
@@ -366,7 +368,7 @@ pub fn follow_issuer_events(
                         let step = cursor.borrow_mut().advance(&read);
                         match step {
                             EventsRead::Follows => {
-                                on_new(&read.events);
+                                on_read(step, &read.events);
                                 events.try_update(|events| {
                                     events.extend(read.events);
                                     let extra = events.len().saturating_sub(shown);
@@ -376,6 +378,7 @@ pub fn follow_issuer_events(
                             // Its decisions are gone with it; the next
                             // read starts over.
                             EventsRead::Restarted => {
+                                on_read(step, &[]);
                                 events.try_set(Vec::new());
                             }
                         }
@@ -395,7 +398,7 @@ pub fn follow_issuer_events(
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (dev, shown, events, problem, on_new);
+    let _ = (dev, shown, events, problem, on_read);
 }
 
 /// How often the playground reads the issuer's new decisions.

@@ -326,7 +326,7 @@ impl EventKind {
             Self::AuthorizationError { .. } => Some(spec::RFC6749_ERROR_RESPONSE),
             Self::IdTokenChecked { check, .. } => Some(check.spec()),
             Self::UserInfo { .. } => Some(spec::OIDC_USERINFO),
-            Self::ApiCall { .. } => Some(spec::RFC6750_ERROR_CODES),
+            Self::ApiCall { .. } => Some(spec::RFC6750_CHALLENGE),
             Self::ResponseChecked { check, .. } => check.spec(),
             Self::SilentStarted { .. } | Self::SilentFinished { .. } => {
                 Some(spec::OIDC_PROMPT_NONE)

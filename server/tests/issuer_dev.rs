@@ -121,6 +121,53 @@ async fn a_silent_only_fault_spares_interactive_requests() {
     );
 }
 
+/// `wrong_nonce` breaks an ID token; an access token alone has none, so
+/// the fault is not spent on it and breaks the next login that has one.
+#[tokio::test]
+async fn a_tamper_waits_for_a_response_with_the_token_it_breaks() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    arm(&issuer, json!({"fault": {"tamper": "wrong_nonce"}})).await;
+    let token_only = with(request(), "response_type", "token");
+    let response = issuer.authorize(&token_only).await;
+    assert!(fragment(&location(&response), CALLBACK).contains_key("access_token"));
+    assert_eq!(
+        dev_state(&issuer).await["faults"].as_array().map(Vec::len),
+        Some(1)
+    );
+
+    let login = request();
+    let sent = &login.iter().find(|(name, _)| *name == "nonce").unwrap().1;
+    let response = issuer.authorize(&login).await;
+    let tokens = fragment(&location(&response), CALLBACK);
+    let id_token = CompactJws::parse(&tokens["id_token"]).unwrap();
+    assert_ne!(id_token.claims["nonce"], json!(sent));
+    assert_eq!(dev_state(&issuer).await["faults"], json!([]));
+}
+
+/// A renewal whose tokens a fault broke is no successful renewal.
+#[tokio::test]
+async fn a_silent_renewal_with_broken_tokens_reads_as_refused() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    arm(&issuer, json!({"fault": {"tamper": "expired"}})).await;
+    issuer.authorize(&silent()).await;
+    let events: IssuerEvents = issuer.get("/dev/events").await.json().await.unwrap();
+    let renewal = events
+        .events
+        .iter()
+        .rfind(|e| e.kind == "silent_authentication")
+        .expect("a silent_authentication event");
+    assert_eq!(renewal.verdict, Verdict::Refused);
+    assert!(
+        renewal
+            .summary
+            .ends_with("issued, broken on purpose (expired)"),
+        "{}",
+        renewal.summary
+    );
+}
+
 /// Everything `GET /dev/faults` lists can be armed as listed, and each
 /// tampered response is refused by the very check the catalogue names when
 /// the client's own validation (the `protocol` crate the SPA runs) reads it.

@@ -1,6 +1,7 @@
 //! The wire format of the demo issuer's dev controls: the faults it can be
 //! told to commit (`GET` / `POST /dev/faults`), what each one breaks, and
-//! which client check must notice.
+//! which client check must notice; and the issuer's decisions
+//! (`GET /dev/events`), with how a reader follows them ([`EventsCursor`]).
 //!
 //! None of this is OAuth or OpenID Connect: a real provider has no such
 //! controls, and the SPA's login never needs them. It lives here so that the
@@ -10,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ErrorCode, IdTokenCheck, Tx,
+    ErrorCode, IdTokenCheck, ResponseType, Tx,
     spec::{self, Section},
 };
 
@@ -138,6 +139,19 @@ pub enum Tamper {
 }
 
 impl Tamper {
+    /// Whether it changes a response of `response_type`: the ID token's
+    /// own claims need an ID token, `at_hash` both tokens; the rest break
+    /// any token.
+    pub fn breaks(self, response_type: ResponseType) -> bool {
+        match self {
+            Self::WrongNonce => response_type.has_id_token(),
+            Self::MissingAtHash | Self::WrongAtHash => {
+                response_type.has_id_token() && response_type.has_access_token()
+            }
+            Self::BadSignature | Self::WrongAud | Self::WrongIss | Self::Expired => true,
+        }
+    }
+
     /// Its name in the dev controls' JSON (`"wrong_nonce"`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -224,6 +238,15 @@ pub struct Faults {
 }
 
 impl Fault {
+    /// Whether it changes a response of `response_type`: an error replaces
+    /// any response; a tamper needs the token it breaks.
+    pub fn breaks(self, response_type: ResponseType) -> bool {
+        match self {
+            Self::Tamper(tamper) => tamper.breaks(response_type),
+            Self::Error(_) => true,
+        }
+    }
+
     /// Its name: the tamper's, or the error code it answers with.
     pub fn name(self) -> &'static str {
         match self {
@@ -305,7 +328,8 @@ fn one() -> u32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// The request went on: a client validated, a login, tokens issued.
+    /// The request went on: a client validated, a login, tokens issued
+    /// (unless a fault broke them).
     Passed,
     /// The issuer said no, or broke the response on purpose.
     Refused,
@@ -320,7 +344,8 @@ pub enum Verdict {
 /// JSON too, for tools; this keeps what every event has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuerEvent {
-    /// Increases by one per event.
+    /// Increases by one per event, within one run of the issuer
+    /// ([`IssuerEvents::boot`]).
     pub seq: u64,
     /// Unix time in milliseconds.
     pub at_ms: u64,
@@ -369,13 +394,14 @@ pub struct EventsCursor {
 pub enum EventsRead {
     /// Its events follow those read before: add them.
     Follows,
-    /// The issuer restarted since the last read: forget what was read; the
-    /// next read starts from its first event.
+    /// The issuer restarted since the last read: forget what was read (its
+    /// armed faults too); the next read starts afresh, with no `after`.
     Restarted,
 }
 
 impl EventsCursor {
-    /// The `after` of the next read; `None` from the start.
+    /// The `after` of the next read; `None` when starting afresh (the
+    /// reader then picks where, e.g. the latest few events).
     pub fn after(&self) -> Option<u64> {
         self.last
     }
@@ -520,5 +546,25 @@ mod tests {
             assert_eq!(cursor.advance(&after_restart), EventsRead::Follows);
             assert_eq!(cursor.after(), Some(restarted_at));
         }
+    }
+
+    #[test]
+    fn a_tamper_waits_for_a_response_with_the_token_it_breaks() {
+        use ResponseType::{IdToken, IdTokenToken, Token};
+        let breaks = |tamper: Tamper| {
+            [Token, IdToken, IdTokenToken].map(|response_type| tamper.breaks(response_type))
+        };
+        assert_eq!(breaks(Tamper::WrongNonce), [false, true, true]);
+        assert_eq!(breaks(Tamper::MissingAtHash), [false, false, true]);
+        assert_eq!(breaks(Tamper::WrongAtHash), [false, false, true]);
+        for tamper in [
+            Tamper::BadSignature,
+            Tamper::WrongAud,
+            Tamper::WrongIss,
+            Tamper::Expired,
+        ] {
+            assert_eq!(breaks(tamper), [true; 3], "{tamper:?}");
+        }
+        assert!(Fault::Error(FaultError::LoginRequired).breaks(Token));
     }
 }

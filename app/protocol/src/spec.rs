@@ -43,8 +43,9 @@ sections! {
     RFC6749_ERROR_RESPONSE = "RFC 6749 §4.2.2.1", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1";
     /// Cross-site request forgery, and `state` against it.
     RFC6749_CSRF = "RFC 6749 §10.12", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12";
-    /// A resource server's error codes (`invalid_token`, `insufficient_scope`).
-    RFC6750_ERROR_CODES = "RFC 6750 §3", "https://www.rfc-editor.org/rfc/rfc6750#section-3";
+    /// A resource server's `WWW-Authenticate` challenge, with its error
+    /// codes (`invalid_token`, `insufficient_scope`, §3.1).
+    RFC6750_CHALLENGE = "RFC 6750 §3", "https://www.rfc-editor.org/rfc/rfc6750#section-3";
     /// The `alg` header parameter.
     RFC7515_ALG = "RFC 7515 §4.1.1", "https://www.rfc-editor.org/rfc/rfc7515#section-4.1.1";
     /// The `kid` header parameter.
@@ -108,34 +109,67 @@ mod tests {
     use super::*;
 
     /// An RFC's section is at a URL made of its number and section; an
-    /// OpenID specification's is an anchor on that specification's page.
+    /// OpenID specification's is an anchor on that specification's page,
+    /// which names no number, so the anchors are listed here with the
+    /// sections they open (as the specifications' tables of contents give them).
     #[test]
     fn each_citation_links_to_the_section_it_names() {
         let openid = [
-            ("OIDC Core §", "openid-connect-core-1_0.html#"),
-            ("OIDC Discovery §", "openid-connect-discovery-1_0.html#"),
+            ("OIDC Core", "openid-connect-core-1_0.html"),
+            ("OIDC Discovery", "openid-connect-discovery-1_0.html"),
             (
-                "OIDC RP-Initiated Logout §",
-                "openid-connect-rpinitiated-1_0.html#",
+                "OIDC RP-Initiated Logout",
+                "openid-connect-rpinitiated-1_0.html",
             ),
         ];
+        let anchors = [
+            ("openid-connect-core-1_0.html#IDToken", "2"),
+            ("openid-connect-core-1_0.html#AuthRequest", "3.1.2.1"),
+            ("openid-connect-core-1_0.html#Authenticates", "3.1.2.3"),
+            ("openid-connect-core-1_0.html#Consent", "3.1.2.4"),
+            ("openid-connect-core-1_0.html#AuthError", "3.1.2.6"),
+            ("openid-connect-core-1_0.html#IDTokenValidation", "3.1.3.7"),
+            (
+                "openid-connect-core-1_0.html#ImplicitAuthResponse",
+                "3.2.2.5",
+            ),
+            (
+                "openid-connect-core-1_0.html#ImplicitTokenValidation",
+                "3.2.2.9",
+            ),
+            (
+                "openid-connect-core-1_0.html#ImplicitIDTValidation",
+                "3.2.2.11",
+            ),
+            ("openid-connect-core-1_0.html#StandardClaims", "5.1"),
+            ("openid-connect-core-1_0.html#UserInfo", "5.3"),
+            ("openid-connect-core-1_0.html#RotateSigKeys", "10.1.1"),
+            ("openid-connect-discovery-1_0.html#ProviderConfig", "4"),
+            ("openid-connect-rpinitiated-1_0.html#RPLogout", "2"),
+        ];
         for section in ALL {
-            if let Some((rfc, number)) = section
+            let (spec, number) = section
                 .cite
-                .strip_prefix("RFC ")
-                .and_then(|rest| rest.split_once(" §"))
-            {
+                .split_once(" §")
+                .unwrap_or_else(|| panic!("{section:?} names no section"));
+            // A remark after the number, e.g. `3.1.2.1 (prompt=none)`.
+            let number = number.split(' ').next().unwrap_or_default();
+            if let Some(rfc) = spec.strip_prefix("RFC ") {
                 let url = format!("https://www.rfc-editor.org/rfc/rfc{rfc}#section-{number}");
                 assert_eq!(section.url, url, "{section}");
-            } else {
-                let (_, page) = openid
-                    .iter()
-                    .find(|(prefix, _)| section.cite.starts_with(prefix))
-                    .unwrap_or_else(|| panic!("{section:?} cites an unknown specification"));
-                let page = format!("https://openid.net/specs/{page}");
-                assert!(section.url.starts_with(&page), "{section:?}");
-                assert!(section.url.len() > page.len(), "{section:?} has no anchor");
+                continue;
             }
+            let (_, page) = openid
+                .iter()
+                .find(|(name, _)| *name == spec)
+                .unwrap_or_else(|| panic!("{section:?} cites an unknown specification"));
+            let anchor = section
+                .url
+                .strip_prefix("https://openid.net/specs/")
+                .filter(|anchor| anchor.starts_with(&format!("{page}#")))
+                .unwrap_or_else(|| panic!("{section:?} is not on {page}"));
+            let listed = anchors.iter().find(|(a, _)| *a == anchor).map(|(_, n)| *n);
+            assert_eq!(listed, Some(number), "{section:?}");
         }
     }
 

@@ -121,8 +121,9 @@ pub struct HttpResponse {
 }
 
 /// How long a call to the provider or the API may take. An answer that has
-/// not come by then is reported, so no button stays busy for good on a
-/// server that accepted the connection and went quiet.
+/// not come by then is reported, so a page never waits for good (the
+/// callback's checks, an API answer, UserInfo) on a server that accepted
+/// the connection and went quiet.
 pub const FETCH_TIMEOUT_MS: u32 = 15_000;
 
 /// `fetch` with an optional bearer token (RFC 6750 §2.1) and JSON body;
@@ -186,15 +187,15 @@ async fn fetch_with(
         init.set_body(&JsValue::from_str(body));
     }
     init.set_headers(&headers);
-    // The signal rejects with a `TimeoutError`, whose own message ("signal
-    // timed out") names neither the server nor the wait.
+    // The browser's own messages ("Failed to fetch", and "signal timed
+    // out" for the `TimeoutError`) name neither the server nor the wait.
     let gave_up = |error: JsValue| {
         let name = Reflect::get(&error, &JsValue::from_str("name")).ok();
         if name.and_then(|n| n.as_string()).as_deref() == Some("TimeoutError") {
             let secs = f64::from(timeout_ms) / 1000.0;
             BrowserError(format!("{url} did not answer within {secs} s"))
         } else {
-            error.into()
+            BrowserError(format!("{url}: {}", BrowserError::from(error)))
         }
     };
     let response: Response = JsFuture::from(window()?.fetch_with_str_and_init(url, &init))

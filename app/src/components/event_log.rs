@@ -195,7 +195,7 @@ pub fn EventRow(outcome: Outcome, spec: Option<SpecRef>, children: Children) -> 
 /// A link to a section of a specification, opened in a new tab, which it
 /// says to a screen reader.
 #[component]
-pub fn SpecLink(spec: SpecRef, #[prop(optional)] class: &'static str) -> impl IntoView {
+pub fn SpecLink(spec: SpecRef, #[prop(optional)] class: Option<&'static str>) -> impl IntoView {
     view! {
         <a class=class href=spec.url target="_blank" rel="noopener noreferrer">
             {spec.cite}<span class="visually-hidden">" (opens in a new tab)"</span>
@@ -204,7 +204,7 @@ pub fn SpecLink(spec: SpecRef, #[prop(optional)] class: &'static str) -> impl In
 }
 
 /// A section's citation and address, as the app knows it ([`Section`]) or
-/// as it read them from the issuer's dev controls (`(spec, spec_url)`).
+/// as it read them from the issuer's dev controls ([`SpecRef::new`]).
 #[derive(Debug, Clone)]
 pub struct SpecRef {
     cite: String,
@@ -220,8 +220,9 @@ impl From<Section> for SpecRef {
     }
 }
 
-impl From<(String, String)> for SpecRef {
-    fn from((cite, url): (String, String)) -> Self {
+impl SpecRef {
+    /// A section as the issuer's dev controls send it (`spec`, `spec_url`).
+    pub fn new(cite: String, url: String) -> Self {
         Self { cite, url }
     }
 }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use protocol::dev_controls::{ArmedFault, FaultInfo, IssuerEvent, Verdict};
+use protocol::dev_controls::{ArmedFault, EventsRead, FaultInfo, IssuerEvent, Verdict};
 
 use crate::{
     SpaConfig,
@@ -162,7 +162,7 @@ where
                         {info.caught_by.map(|c| view! {
                             <p class="hint" data-testid="caught-by">"Must be refused by: " <strong>{c.label}</strong></p>
                         })}
-                        <p class="hint"><SpecLink spec=SpecRef::from((info.spec, info.spec_url))/></p>
+                        <p class="hint"><SpecLink spec=SpecRef::new(info.spec, info.spec_url)/></p>
                         <button type="button" on:click=on_click aria-label=format!("Arm {name}")>"Arm"</button>
                     </li>
                 }
@@ -176,14 +176,15 @@ const DECISIONS_SHOWN: usize = 30;
 
 /// The issuer's side of each flow, read from its dev controls as it
 /// happens: the decisions this app's event log pairs with by `tx`. When the
-/// issuer uses a fault up, the armed list is read again.
+/// issuer uses a fault up or restarts, the armed list is read again.
 #[component]
 fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
     let events = RwSignal::new(Vec::<IssuerEvent>::new());
     let problem = RwSignal::new(None::<String>);
     let log = expect_context::<EventLog>();
-    follow_issuer_events(url, DECISIONS_SHOWN, events, problem, move |new| {
-        if new.iter().any(|e| e.kind == "fault_injected") {
+    // A fault used up, or a new run of the issuer (which has none armed).
+    follow_issuer_events(url, DECISIONS_SHOWN, events, problem, move |read, new| {
+        if read == EventsRead::Restarted || new.iter().any(|e| e.kind == "fault_injected") {
             dev.reload();
         }
     });
@@ -233,7 +234,10 @@ fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
         Verdict::Refused => "refused: ",
         Verdict::Info => "",
     };
-    let spec = event.spec.zip(event.spec_url).map(SpecRef::from);
+    let spec = event
+        .spec
+        .zip(event.spec_url)
+        .map(|(cite, url)| SpecRef::new(cite, url));
     view! {
         <EventRow outcome=event.verdict.into() spec attr:data-type=event.kind>
             <span class="visually-hidden">{verdict}</span>

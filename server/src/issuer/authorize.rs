@@ -400,7 +400,9 @@ fn issue(
             after_post,
         );
     };
-    let fault = state.dev.take_fault(request.prompt.none);
+    let fault = state
+        .dev
+        .take_fault(request.prompt.none, request.response_type);
     if let Some(fault) = fault {
         state.event_on(
             request.oauth_state(),
@@ -443,7 +445,12 @@ fn issue(
                 },
             );
             if request.prompt.none {
-                silent_outcome(state, &target, "issued");
+                // Tokens a client must refuse are no successful renewal.
+                let outcome = match tamper {
+                    Some(tamper) => format!("issued, broken on purpose ({})", tamper.as_str()),
+                    None => "issued".to_owned(),
+                };
+                silent_outcome(state, &target, &outcome);
             }
             deliver(&target, origins, &minted.params, after_post)
         }

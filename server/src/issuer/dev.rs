@@ -9,7 +9,7 @@
 //! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`protocol::dev_controls::IssuerEvent`]), and the log's `boot`, new at each start ([`protocol::dev_controls::IssuerEvents`]) |
 //! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
 //! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
-//! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens |
+//! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens (a tamper waits for a response with the token it breaks: `wrong_nonce` for one with an ID token, the `at_hash` ones for one with both) |
 //! | `DELETE /dev/faults` | | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
@@ -43,6 +43,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use protocol::ResponseType;
 pub use protocol::dev_controls::{
     ArmedFault, CaughtBy, Fault, FaultError, FaultInfo, Faults, Tamper,
 };
@@ -74,13 +75,15 @@ impl DevSettings {
     }
 
     /// Uses up one occurrence of the first fault that applies to this
-    /// response.
-    pub fn take_fault(&self, prompt_none: bool) -> Option<Fault> {
+    /// response: armed for it (any request, or silent ones only) and able
+    /// to break it (a tamper waits for a response with the token it
+    /// breaks, so `wrong_nonce` is not spent on `response_type=token`).
+    pub fn take_fault(&self, prompt_none: bool, response_type: ResponseType) -> Option<Fault> {
         let mut settings = self.lock();
         let index = settings
             .faults
             .iter()
-            .position(|f| prompt_none || !f.prompt_none_only)?;
+            .position(|f| (prompt_none || !f.prompt_none_only) && f.fault.breaks(response_type))?;
         let armed = settings.faults.get_mut(index)?;
         let fault = armed.fault;
         armed.remaining = armed.remaining.saturating_sub(1);
@@ -459,12 +462,34 @@ mod tests {
         dev.lock()
             .faults
             .push_back(armed(json!({"fault": {"tamper": "expired"}, "count": 2})));
-        assert_eq!(dev.take_fault(false), Some(Fault::Tamper(Tamper::Expired)));
+        let both = ResponseType::IdTokenToken;
         assert_eq!(
-            dev.take_fault(true),
+            dev.take_fault(false, both),
+            Some(Fault::Tamper(Tamper::Expired))
+        );
+        assert_eq!(
+            dev.take_fault(true, both),
             Some(Fault::Error(FaultError::LoginRequired))
         );
-        assert_eq!(dev.take_fault(true), Some(Fault::Tamper(Tamper::Expired)));
-        assert_eq!(dev.take_fault(true), None);
+        assert_eq!(
+            dev.take_fault(true, both),
+            Some(Fault::Tamper(Tamper::Expired))
+        );
+        assert_eq!(dev.take_fault(true, both), None);
+    }
+
+    #[test]
+    fn a_tamper_is_kept_for_a_response_with_the_token_it_breaks() {
+        let dev = DevSettings::default();
+        dev.lock()
+            .faults
+            .push_back(armed(json!({"fault": {"tamper": "wrong_nonce"}})));
+        // An access token alone has no nonce to break: the fault waits.
+        assert_eq!(dev.take_fault(false, ResponseType::Token), None);
+        assert_eq!(
+            dev.take_fault(false, ResponseType::IdToken),
+            Some(Fault::Tamper(Tamper::WrongNonce))
+        );
+        assert_eq!(dev.take_fault(false, ResponseType::IdToken), None);
     }
 }

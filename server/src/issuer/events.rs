@@ -189,7 +189,8 @@ pub enum EventKind {
     SilentAuthentication {
         /// The client.
         client_id: ClientId,
-        /// `issued`, or the error code sent.
+        /// `issued` (then how a dev-control fault broke the tokens, if
+        /// one did), or the error code sent.
         outcome: String,
     },
     /// Tokens were issued.
