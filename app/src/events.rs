@@ -15,7 +15,7 @@
 use leptos::prelude::*;
 use protocol::{
     IdTokenCheck, Tx,
-    dev_controls::{Fault, Verdict},
+    dev_controls::{Fault, IssuerEvent, Verdict},
     spec::{self, Section},
 };
 use serde::{Deserialize, Serialize};
@@ -594,6 +594,64 @@ impl Default for EventLog {
     }
 }
 
+/// One line of the timeline that puts this app's steps and the issuer's
+/// decisions side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimelineEntry {
+    /// A step of this app (its own lane).
+    App(Event),
+    /// A decision of the issuer, read from its dev controls (its lane).
+    Issuer(IssuerEvent),
+}
+
+impl TimelineEntry {
+    /// When it happened, in milliseconds since the epoch.
+    pub fn at_ms(&self) -> u64 {
+        match self {
+            Self::App(event) => event.at_ms,
+            Self::Issuer(event) => event.at_ms,
+        }
+    }
+
+    /// The request it belongs to, if any.
+    pub fn tx(&self) -> Option<Tx> {
+        match self {
+            Self::App(event) => event.flow.and_then(|flow| flow.tx),
+            Self::Issuer(event) => event.tx,
+        }
+    }
+
+    /// A key unique within a timeline, for keyed rendering.
+    pub fn key(&self) -> (bool, u64) {
+        match self {
+            Self::App(event) => (false, event.seq),
+            Self::Issuer(event) => (true, event.seq),
+        }
+    }
+}
+
+/// The newest `latest` of this app's steps and the issuer's decisions, in
+/// one list ordered by time, oldest first. Both lists are already in order;
+/// each keeps its own order, and at the same millisecond this app's step
+/// comes first. The times come from two clocks (the browser's and the
+/// issuer's), which agree when both run on one machine, as in the demo.
+pub fn merge_timeline(
+    app: Vec<Event>,
+    issuer: Vec<IssuerEvent>,
+    latest: usize,
+) -> Vec<TimelineEntry> {
+    let mut merged: Vec<TimelineEntry> = app
+        .into_iter()
+        .map(TimelineEntry::App)
+        .chain(issuer.into_iter().map(TimelineEntry::Issuer))
+        .collect();
+    // Stable: equal times keep the app's steps first, each lane in order.
+    merged.sort_by_key(TimelineEntry::at_ms);
+    let extra = merged.len().saturating_sub(latest);
+    merged.drain(..extra);
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -790,5 +848,46 @@ mod tests {
             log.set_focus(Some(tx("0000000b")));
             assert_eq!(log.focus(), Some(tx("0000000b")));
         });
+    }
+
+    #[test]
+    fn the_timeline_interleaves_both_lanes_by_time_and_keeps_the_newest() {
+        let step = |seq, at_ms| Event {
+            seq,
+            at_ms,
+            flow: None,
+            kind: EventKind::FaultsDisarmed,
+        };
+        let decision = |seq, at_ms| IssuerEvent {
+            seq,
+            at_ms,
+            tx: None,
+            kind: "authorize_received".to_owned(),
+            summary: String::new(),
+            verdict: Verdict::Info,
+            spec: None,
+            spec_url: None,
+        };
+        let lanes = |entries: &[TimelineEntry]| -> Vec<(bool, u64)> {
+            entries.iter().map(TimelineEntry::key).collect()
+        };
+        let app = vec![step(1, 100), step(2, 300), step(3, 300)];
+        let issuer = vec![decision(7, 200), decision(8, 300), decision(9, 400)];
+        let all = merge_timeline(app.clone(), issuer.clone(), 10);
+        // (issuer?, seq): by time; at 300 ms the app's two steps, then the issuer's.
+        assert_eq!(
+            lanes(&all),
+            [
+                (false, 1),
+                (true, 7),
+                (false, 2),
+                (false, 3),
+                (true, 8),
+                (true, 9)
+            ]
+        );
+        let newest = merge_timeline(app, issuer, 2);
+        assert_eq!(lanes(&newest), [(true, 8), (true, 9)]);
+        assert_eq!(merge_timeline(Vec::new(), Vec::new(), 5), []);
     }
 }

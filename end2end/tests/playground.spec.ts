@@ -199,3 +199,44 @@ test("a read of the issuer's decisions that never answers is given up after 10 s
   await expect(page.getByTestId("issuer-decisions").getByRole("listitem")).not.toHaveCount(0);
   await expect(decisions.getByRole("alert")).toHaveCount(0);
 });
+
+test("one timeline puts a refused login's steps and the issuer's decisions on it in the order they happened", async ({ page }) => {
+  await firstLogin(page);
+  await page.getByRole("button", { name: "Forget tokens" }).click();
+  await openPage(page, "Playground");
+  await page.getByRole("button", { name: "Arm wrong_nonce" }).click();
+  await expect(page.getByTestId("armed-faults")).toContainText("wrong_nonce × 1");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("callback-refused")).toBeVisible();
+  await openPage(page, "Playground");
+
+  const timeline = page.getByTestId("timeline");
+  const refused = timeline.locator('li[data-lane="app"]').filter({ hasText: "id_token: nonce matches FAILED" });
+  await expect(refused).toHaveCount(1);
+  await expect(refused).toHaveClass(/failed/);
+  const issued = timeline.locator('li[data-lane="issuer"][data-type="tokens_issued"]').filter({ hasText: "broken on purpose (wrong_nonce)" });
+  await expect(issued).toHaveCount(1);
+
+  // Following the request keeps only its lines, whatever else went on.
+  const failed = page.getByTestId("event-log").getByRole("listitem").filter({ hasText: "id_token: nonce matches FAILED" });
+  await failed.getByTestId("event-flow").click();
+  await expect(timeline.locator("li").filter({ hasText: "Dev controls: the issuer will tamper" })).toHaveCount(0);
+  await expect(issued).toHaveCount(1);
+
+  const lines = await timeline.locator("li").evaluateAll((items) =>
+    items.map((li) => ({ lane: li.getAttribute("data-lane"), type: li.getAttribute("data-type"), text: li.textContent ?? "" })),
+  );
+  const at = (found: (line: (typeof lines)[number]) => boolean) => {
+    const index = lines.findIndex(found);
+    expect(index, JSON.stringify(lines, null, 1)).toBeGreaterThanOrEqual(0);
+    return index;
+  };
+  const redirect = at((l) => l.lane === "app" && l.text.includes("Redirect to") && l.text.includes("/authorize"));
+  const received = at((l) => l.type === "authorize_received");
+  const injected = at((l) => l.type === "fault_injected");
+  const tokens = at((l) => l.type === "tokens_issued");
+  const nonce = at((l) => l.lane === "app" && l.text.includes("nonce matches FAILED"));
+  // The app asks, the issuer decides (breaking its answer on purpose), the app refuses.
+  expect([redirect, received, injected, tokens, nonce]).toEqual([...[redirect, received, injected, tokens, nonce]].sort((a, b) => a - b));
+  expect(new Set([redirect, received, injected, tokens, nonce]).size).toBe(5);
+});

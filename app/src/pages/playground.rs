@@ -8,7 +8,7 @@ use crate::{
     components::{
         ClientOnly, EventLogView, EventRow, RequestTag, SessionStatus, SpecLink, SpecRef,
     },
-    events::EventLog,
+    events::{EventLog, TimelineEntry, merge_timeline},
 };
 
 /// The failure playground: arm one of the demo issuer's faults, log in or
@@ -32,9 +32,11 @@ pub fn Playground() -> impl IntoView {
                         Some(url) => {
                             let dev = DevControls::new(url.clone());
                             dev.reload();
+                            let decisions = RwSignal::new(Vec::<IssuerEvent>::new());
                             view! {
                                 <FaultPlayground dev/>
-                                <IssuerDecisions url dev/>
+                                <IssuerDecisions url dev events=decisions/>
+                                <Timeline decisions/>
                             }.into_any()
                         }
                         None => view! { <NoDevControls issuer=config.issuer.clone()/> }.into_any(),
@@ -174,12 +176,16 @@ where
 /// How many of the issuer's latest decisions are shown.
 const DECISIONS_SHOWN: usize = 30;
 
-/// The issuer's side of each flow, read from its dev controls as it
-/// happens: the decisions this app's event log pairs with by `tx`. When the
-/// issuer uses a fault up or restarts, the armed list is read again.
+/// The issuer's side of each flow, read from its dev controls into
+/// `events` as it happens: the decisions this app's event log pairs with by
+/// `tx`. When the issuer uses a fault up or restarts, the armed list is
+/// read again.
 #[component]
-fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
-    let events = RwSignal::new(Vec::<IssuerEvent>::new());
+fn IssuerDecisions(
+    url: String,
+    dev: DevControls,
+    events: RwSignal<Vec<IssuerEvent>>,
+) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let log = expect_context::<EventLog>();
     // A fault used up, or a new run of the issuer (which has none armed).
@@ -225,9 +231,62 @@ fn IssuerDecisions(url: String, dev: DevControls) -> impl IntoView {
     }
 }
 
-/// One decision: how it went, in the issuer's words, its tx and its rule.
+/// How many lines the merged timeline shows.
+const TIMELINE_SHOWN: usize = 40;
+
+/// This app's steps and the issuer's decisions in one list ordered by time,
+/// each in its lane: a login reads from the redirect through the issuer's
+/// decisions to the checks on its answer. A plain list, not a live region:
+/// both lists above already announce what is new.
 #[component]
-fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
+fn Timeline(decisions: RwSignal<Vec<IssuerEvent>>) -> impl IntoView {
+    let log = expect_context::<EventLog>();
+    let entries = move || {
+        let app = match log.focus() {
+            Some(tx) => log.of_request(tx),
+            None => log.latest(TIMELINE_SHOWN).0,
+        };
+        let focus = log.focus();
+        let issuer = decisions
+            .get()
+            .into_iter()
+            .filter(|e| focus.is_none() || e.tx == focus)
+            .collect();
+        merge_timeline(app, issuer, TIMELINE_SHOWN)
+    };
+    view! {
+        <section class="event-log timeline" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">"One timeline"</h2>
+            <p class="hint">
+                {format!(
+                    "The latest {TIMELINE_SHOWN} of both, oldest first: this app's steps on the left,                      the issuer's decisions indented on the right. Times come from the browser's                      clock and the issuer's, which agree when both run on this machine."
+                )}
+            </p>
+            <ol data-testid="timeline">
+                <For each=entries key=TimelineEntry::key let:entry>
+                    {match entry {
+                        TimelineEntry::App(event) => view! {
+                            <EventRow
+                                outcome=event.kind.outcome()
+                                spec=event.kind.spec().map(SpecRef::from)
+                                attr:data-lane="app"
+                            >
+                                <span class="lane">"app: "</span>
+                                {event.kind.summary()}
+                            </EventRow>
+                        }.into_any(),
+                        TimelineEntry::Issuer(event) => view! { <IssuerDecision event lane=true/> }.into_any(),
+                    }}
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+/// One decision: how it went, in the issuer's words, its tx and its rule;
+/// in the merged timeline (`lane`), marked as the issuer's.
+#[component]
+fn IssuerDecision(event: IssuerEvent, #[prop(optional)] lane: bool) -> impl IntoView {
     // The row's mark is for the eye; this word is for a screen reader.
     let verdict = match event.verdict {
         Verdict::Passed => "passed: ",
@@ -238,11 +297,20 @@ fn IssuerDecision(event: IssuerEvent) -> impl IntoView {
         .spec
         .zip(event.spec_url)
         .map(|(cite, url)| SpecRef::new(cite, url));
+    // In the timeline the lane says whose it is, and the request is
+    // followed from the lists above.
+    let tag = event.tx.filter(|_| !lane);
     view! {
-        <EventRow outcome=event.verdict.into() spec attr:data-type=event.kind>
+        <EventRow
+            outcome=event.verdict.into()
+            spec
+            attr:data-type=event.kind
+            attr:data-lane=lane.then_some("issuer")
+        >
+            {lane.then(|| view! { <span class="lane">"issuer: "</span> })}
             <span class="visually-hidden">{verdict}</span>
             {event.summary}
-            {event.tx.map(|tx| view! { " " <RequestTag label="issuer" tx testid="decision-tx"/> })}
+            {tag.map(|tx| view! { " " <RequestTag label="issuer" tx testid="decision-tx"/> })}
         </EventRow>
     }
 }
