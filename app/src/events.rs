@@ -302,7 +302,7 @@ impl EventKind {
                 };
                 match fault {
                     Fault::Tamper(tamper) => format!(
-                        "Dev controls: the issuer will tamper with the {next} ({}); \"{}\" must refuse it",
+                        "Dev controls: the issuer will tamper with the {next} that has an ID token ({}); \"{}\" must refuse it",
                         tamper.as_str(),
                         tamper.caught_by().label()
                     ),
@@ -631,22 +631,39 @@ impl TimelineEntry {
 }
 
 /// The newest `latest` of this app's steps and the issuer's decisions, in
-/// one list ordered by time, oldest first. Both lists are already in order;
-/// each keeps its own order, and at the same millisecond this app's step
-/// comes first. The times come from two clocks (the browser's and the
-/// issuer's), which agree when both run on one machine, as in the demo.
+/// one list ordered by time, oldest first. Each lane keeps its own order
+/// (a clock that steps back reorders nothing), and at the same millisecond
+/// this app's step comes first. When `issuer_cut` is true, the issuer's
+/// list holds only its latest decisions, so nothing older than its first
+/// is shown: an app step there would seem to have had no decision beside
+/// it. The times come from two clocks (the browser's and the issuer's),
+/// which agree when both run on one machine, as in the demo.
 pub fn merge_timeline(
     app: Vec<Event>,
     issuer: Vec<IssuerEvent>,
     latest: usize,
+    issuer_cut: bool,
 ) -> Vec<TimelineEntry> {
-    let mut merged: Vec<TimelineEntry> = app
+    let since = issuer.first().filter(|_| issuer_cut).map(|e| e.at_ms);
+    let mut app = app
         .into_iter()
-        .map(TimelineEntry::App)
-        .chain(issuer.into_iter().map(TimelineEntry::Issuer))
-        .collect();
-    // Stable: equal times keep the app's steps first, each lane in order.
-    merged.sort_by_key(TimelineEntry::at_ms);
+        .filter(|e| since.is_none_or(|since| e.at_ms >= since))
+        .peekable();
+    let mut issuer = issuer.into_iter().peekable();
+    let mut merged = Vec::new();
+    loop {
+        let app_first = match (app.peek(), issuer.peek()) {
+            (Some(step), Some(decision)) => step.at_ms <= decision.at_ms,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        merged.extend(if app_first {
+            app.next().map(TimelineEntry::App)
+        } else {
+            issuer.next().map(TimelineEntry::Issuer)
+        });
+    }
     let extra = merged.len().saturating_sub(latest);
     merged.drain(..extra);
     merged
@@ -705,7 +722,7 @@ mod tests {
         };
         assert_eq!(
             tamper.summary(),
-            "Dev controls: the issuer will tamper with the next authorization response (wrong_nonce); \"nonce matches\" must refuse it"
+            "Dev controls: the issuer will tamper with the next authorization response that has an ID token (wrong_nonce); \"nonce matches\" must refuse it"
         );
         assert_eq!(tamper.spec(), Some(IdTokenCheck::Nonce.spec()));
         assert_eq!(tamper.outcome(), Outcome::Info);
@@ -873,7 +890,7 @@ mod tests {
         };
         let app = vec![step(1, 100), step(2, 300), step(3, 300)];
         let issuer = vec![decision(7, 200), decision(8, 300), decision(9, 400)];
-        let all = merge_timeline(app.clone(), issuer.clone(), 10);
+        let all = merge_timeline(app.clone(), issuer.clone(), 10, false);
         // (issuer?, seq): by time; at 300 ms the app's two steps, then the issuer's.
         assert_eq!(
             lanes(&all),
@@ -886,8 +903,25 @@ mod tests {
                 (true, 9)
             ]
         );
-        let newest = merge_timeline(app, issuer, 2);
+        let newest = merge_timeline(app.clone(), issuer.clone(), 2, false);
         assert_eq!(lanes(&newest), [(true, 8), (true, 9)]);
-        assert_eq!(merge_timeline(Vec::new(), Vec::new(), 5), []);
+        assert_eq!(merge_timeline(Vec::new(), Vec::new(), 5, false), []);
+        // The issuer's list starts at 200 ms: the app's step at 100 goes.
+        let cut = merge_timeline(app, issuer, 10, true);
+        assert_eq!(lanes(&cut)[0], (true, 7));
+        assert_eq!(cut.len(), 5);
+    }
+
+    #[test]
+    fn a_lane_keeps_its_order_when_its_clock_steps_back() {
+        let step = |seq, at_ms| Event {
+            seq,
+            at_ms,
+            flow: None,
+            kind: EventKind::FaultsDisarmed,
+        };
+        let merged = merge_timeline(vec![step(1, 500), step(2, 400)], Vec::new(), 10, false);
+        let seqs: Vec<_> = merged.iter().map(TimelineEntry::key).collect();
+        assert_eq!(seqs, [(false, 1), (false, 2)]);
     }
 }

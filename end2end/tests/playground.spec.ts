@@ -40,7 +40,7 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   await expect(page.getByTestId("armed-faults")).toContainText("wrong_nonce × 1");
   expect(await armedAtIssuer(request)).toEqual([{ fault: { tamper: "wrong_nonce" }, count: 1, prompt_none_only: false }]);
   await expect(page.getByTestId("event-log")).toContainText(
-    'Dev controls: the issuer will tamper with the next authorization response (wrong_nonce); "nonce matches" must refuse it',
+    'Dev controls: the issuer will tamper with the next authorization response that has an ID token (wrong_nonce); "nonce matches" must refuse it',
   );
 
   const apiCalls: string[] = [];
@@ -218,9 +218,12 @@ test("one timeline puts a refused login's steps and the issuer's decisions on it
   await expect(issued).toHaveCount(1);
 
   // Following the request keeps only its lines, whatever else went on.
+  const armedLine = timeline.locator("li").filter({ hasText: "Dev controls: the issuer will tamper" });
+  await expect(armedLine).toHaveCount(1);
   const failed = page.getByTestId("event-log").getByRole("listitem").filter({ hasText: "id_token: nonce matches FAILED" });
   await failed.getByTestId("event-flow").click();
-  await expect(timeline.locator("li").filter({ hasText: "Dev controls: the issuer will tamper" })).toHaveCount(0);
+  await expect(armedLine).toHaveCount(0);
+  await expect(page.getByTestId("timeline-focus")).toContainText("Only request");
   await expect(issued).toHaveCount(1);
 
   const lines = await timeline.locator("li").evaluateAll((items) =>

@@ -139,16 +139,21 @@ pub enum Tamper {
 }
 
 impl Tamper {
-    /// Whether it changes a response of `response_type`: the ID token's
-    /// own claims need an ID token, `at_hash` both tokens; the rest break
-    /// any token.
+    /// Whether it changes a response of `response_type` in a way a client
+    /// must catch: each tamper is caught by an ID token check
+    /// ([`Self::caught_by`]), so it needs an ID token, and the `at_hash`
+    /// ones an access token beside it. (An access token alone is opaque to
+    /// the client: only the API could notice it broken.)
     pub fn breaks(self, response_type: ResponseType) -> bool {
         match self {
-            Self::WrongNonce => response_type.has_id_token(),
             Self::MissingAtHash | Self::WrongAtHash => {
                 response_type.has_id_token() && response_type.has_access_token()
             }
-            Self::BadSignature | Self::WrongAud | Self::WrongIss | Self::Expired => true,
+            Self::WrongNonce
+            | Self::BadSignature
+            | Self::WrongAud
+            | Self::WrongIss
+            | Self::Expired => response_type.has_id_token(),
         }
     }
 
@@ -563,7 +568,7 @@ mod tests {
             Tamper::WrongIss,
             Tamper::Expired,
         ] {
-            assert_eq!(breaks(tamper), [true; 3], "{tamper:?}");
+            assert_eq!(breaks(tamper), [false, true, true], "{tamper:?}");
         }
         assert!(Fault::Error(FaultError::LoginRequired).breaks(Token));
     }

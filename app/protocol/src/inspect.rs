@@ -34,8 +34,9 @@ pub struct Field {
     pub checked_by: Option<IdTokenCheck>,
 }
 
-/// A decoded JWS: its header's parameters and its claims, in the token's
-/// own order. The signature is left out: it proves, it does not inform.
+/// A decoded JWS: the header parameters a client reads (`alg`, `typ`,
+/// `kid`) and every claim, in name order. The signature is left out: it
+/// proves, it does not inform.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inspected {
     /// The JOSE header (RFC 7515 §4.1).
@@ -177,15 +178,31 @@ pub fn about_claim(name: &str) -> Option<About> {
         ),
         "at_hash" => (
             "half of the SHA-256 of the access token it came with",
-            spec::OIDC_ID_TOKEN,
+            spec::OIDC_IMPLICIT_ID_TOKEN,
         ),
         "auth_time" => ("when the user last logged in", spec::OIDC_ID_TOKEN),
         "acr" | "amr" => ("how the user logged in", spec::OIDC_ID_TOKEN),
-        "sid" => ("the user's session at the issuer", spec::OIDC_ID_TOKEN),
         "scope" => ("what it allows", spec::RFC9068_CLAIMS),
         "client_id" => ("the client that asked for it", spec::RFC9068_ACCESS_TOKEN),
-        "name" | "given_name" | "family_name" | "nickname" | "preferred_username" | "picture"
-        | "email" | "email_verified" | "locale" | "zoneinfo" | "updated_at" => (
+        "name"
+        | "given_name"
+        | "family_name"
+        | "middle_name"
+        | "nickname"
+        | "preferred_username"
+        | "profile"
+        | "picture"
+        | "website"
+        | "email"
+        | "email_verified"
+        | "gender"
+        | "birthdate"
+        | "zoneinfo"
+        | "locale"
+        | "phone_number"
+        | "phone_number_verified"
+        | "address"
+        | "updated_at" => (
             "a standard claim about the user",
             spec::OIDC_STANDARD_CLAIMS,
         ),

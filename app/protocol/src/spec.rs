@@ -86,6 +86,8 @@ sections! {
     OIDC_AUTHENTICATION_ERROR = "OIDC Core §3.1.2.6", "https://openid.net/specs/openid-connect-core-1_0.html#AuthError";
     /// Validating an ID token.
     OIDC_ID_TOKEN_VALIDATION = "OIDC Core §3.1.3.7", "https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation";
+    /// The implicit flow's ID token, `at_hash` required in it.
+    OIDC_IMPLICIT_ID_TOKEN = "OIDC Core §3.2.2.10", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDToken";
     /// The implicit flow's successful response, ID token included.
     OIDC_IMPLICIT_RESPONSE = "OIDC Core §3.2.2.5", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitAuthResponse";
     /// Validating the access token against `at_hash`.
@@ -137,6 +139,7 @@ mod tests {
                 "openid-connect-core-1_0.html#ImplicitTokenValidation",
                 "3.2.2.9",
             ),
+            ("openid-connect-core-1_0.html#ImplicitIDToken", "3.2.2.10"),
             (
                 "openid-connect-core-1_0.html#ImplicitIDTValidation",
                 "3.2.2.11",

@@ -31,11 +31,16 @@ pub fn TokenInspector(
             <InspectedTable inspected caption testid/>
         }
         .into_any(),
-        (Err(why), _) => view! {
+        (Err(why), TokenKind::AccessToken) => view! {
             <p class="hint" data-testid=testid>
                 {format!("{caption}: not a JWT ({why}), so nothing to decode. ")}
                 "An opaque access token is allowed ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>")."
             </p>
+        }
+        .into_any(),
+        // Cannot happen after the callback's checks; said rather than hidden.
+        (Err(why), TokenKind::IdToken) => view! {
+            <p class="hint" data-testid=testid>{format!("{caption}: not a JWT ({why}).")}</p>
         }
         .into_any(),
     }
@@ -54,9 +59,11 @@ fn InspectedTable(
                 <tr><th scope="col">"Name"</th><th scope="col">"Value"</th><th scope="col">"What it is"</th></tr>
             </thead>
             <tbody>
-                <tr><th scope="colgroup" colspan="3" class="group">"Header"</th></tr>
+                <tr><th scope="rowgroup" colspan="3" class="group">"Header"</th></tr>
                 {inspected.header.into_iter().map(|field| view! { <FieldRow field/> }).collect_view()}
-                <tr><th scope="colgroup" colspan="3" class="group">"Claims"</th></tr>
+            </tbody>
+            <tbody>
+                <tr><th scope="rowgroup" colspan="3" class="group">"Claims"</th></tr>
                 {inspected.claims.into_iter().map(|field| view! { <FieldRow field/> }).collect_view()}
             </tbody>
         </table>
@@ -72,7 +79,7 @@ fn FieldRow(field: Field) -> impl IntoView {
             {about.meaning} " " <SpecLink spec=SpecRef::from(about.spec)/>
         }
         .into_any(),
-        None => "not a registered claim: the provider's own".into_any(),
+        None => "not described here: see the provider's documentation".into_any(),
     };
     let name = field.name;
     let data_name = name.clone();

@@ -23,7 +23,8 @@ pub fn Playground() -> impl IntoView {
             <p>
                 "Make the issuer misbehave on purpose, then log in or renew and watch this "
                 "client refuse. Each fault breaks the issuer's next authorization response in "
-                "one way; the event log below shows the check that caught it."
+                "one way (a tampered token waits for a response with an ID token, whose checks "
+                "catch it); the event log below shows the check that caught it."
             </p>
             <ClientOnly>
                 {
@@ -252,16 +253,30 @@ fn Timeline(decisions: RwSignal<Vec<IssuerEvent>>) -> impl IntoView {
             .into_iter()
             .filter(|e| focus.is_none() || e.tx == focus)
             .collect();
-        merge_timeline(app, issuer, TIMELINE_SHOWN)
+        // Only the latest decisions are read; the following request's
+        // filter can leave fewer.
+        let cut = decisions.with(Vec::len) >= DECISIONS_SHOWN;
+        merge_timeline(app, issuer, TIMELINE_SHOWN, cut)
     };
     view! {
         <section class="event-log timeline" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"One timeline"</h2>
             <p class="hint">
                 {format!(
-                    "The latest {TIMELINE_SHOWN} of both, oldest first: this app's steps on the left,                      the issuer's decisions indented on the right. Times come from the browser's                      clock and the issuer's, which agree when both run on this machine."
+                    "The latest {TIMELINE_SHOWN} lines of both, oldest first, from the time of the \
+                     oldest decision read: this app's steps (app) and the issuer's decisions \
+                     (issuer, indented). Times come from the browser's clock and the issuer's, \
+                     which agree when both run on this machine."
                 )}
             </p>
+            {move || log.focus().map(|tx| view! {
+                <p class="event-log-focus" data-testid="timeline-focus">
+                    "Only request " <code>{tx.to_string()}</code> ". "
+                    <button type="button" class="link" on:click=move |_| log.set_focus(None)>
+                        "Show every line"
+                    </button>
+                </p>
+            })}
             <ol data-testid="timeline">
                 <For each=entries key=TimelineEntry::key let:entry>
                     {match entry {

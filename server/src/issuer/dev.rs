@@ -9,7 +9,7 @@
 //! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`protocol::dev_controls::IssuerEvent`]), and the log's `boot`, new at each start ([`protocol::dev_controls::IssuerEvents`]) |
 //! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
 //! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
-//! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens (a tamper waits for a response with the token it breaks: `wrong_nonce` for one with an ID token, the `at_hash` ones for one with both) |
+//! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens (a tamper waits for a response with an ID token, whose checks must catch it; the `at_hash` ones for one with an access token too) |
 //! | `DELETE /dev/faults` | | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
@@ -76,8 +76,8 @@ impl DevSettings {
 
     /// Uses up one occurrence of the first fault that applies to this
     /// response: armed for it (any request, or silent ones only) and able
-    /// to break it (a tamper waits for a response with the token it
-    /// breaks, so `wrong_nonce` is not spent on `response_type=token`).
+    /// to break it (a tamper waits for a response with an ID token, which
+    /// `response_type=token` has not: see [`Tamper::breaks`]).
     pub fn take_fault(&self, prompt_none: bool, response_type: ResponseType) -> Option<Fault> {
         let mut settings = self.lock();
         let index = settings
