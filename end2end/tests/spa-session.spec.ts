@@ -426,3 +426,22 @@ test("the session page shows what is inside each token, with its rule and the ch
     expect(html).not.toContain(signature);
   }
 });
+
+test("a renewal updates the token inspector's changed rows and leaves keyboard focus where it was", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "Session");
+  const idToken = page.getByTestId("id-token-inspector");
+  const nonce = idToken.locator('tr[data-name="nonce"] td').first();
+  const before = await nonce.textContent();
+  const issLink = idToken.locator('tr[data-name="iss"]').getByRole("link", { name: /RFC 7519 §4\.1\.1/ });
+  await issLink.focus();
+  await expect(issLink).toBeFocused();
+
+  // Renew without moving focus (a script's click focuses nothing), as a timer would.
+  const renewals = await countLogLines(page, RENEWED);
+  await page.getByRole("button", { name: "Renew now" }).evaluate((button: HTMLElement) => button.click());
+  await expect.poll(() => countLogLines(page, RENEWED)).toBeGreaterThan(renewals);
+
+  await expect(nonce).not.toHaveText(before ?? "");
+  await expect(issLink).toBeFocused();
+});

@@ -49,8 +49,12 @@ pub struct Inspected {
 /// are named beside its claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
-    /// An ID token, validated by this client (OIDC Core §3.2.2.11).
-    IdToken,
+    /// An ID token, validated by this client (OIDC Core §3.2.2.11); its
+    /// `at_hash` is checked only when an access token came with it.
+    IdToken {
+        /// Whether an access token came with it.
+        with_access_token: bool,
+    },
     /// An access token, which only the resource server validates.
     AccessToken,
 }
@@ -59,7 +63,7 @@ pub enum TokenKind {
 /// opaque one, RFC 6749 §1.4) is an error here, not a failure of anything.
 pub fn inspect(token: &str, kind: TokenKind) -> Result<Inspected, JwsError> {
     let jws = CompactJws::parse(token)?;
-    let checks = kind == TokenKind::IdToken;
+    let checks = matches!(kind, TokenKind::IdToken { .. });
     let header = [
         ("alg", Some(&jws.header.alg)),
         ("typ", jws.header.typ.as_ref()),
@@ -75,18 +79,29 @@ pub fn inspect(token: &str, kind: TokenKind) -> Result<Inspected, JwsError> {
         })
     })
     .collect();
-    let claims = fields(&jws.claims, checks);
+    let claims = fields(&jws.claims, kind);
     Ok(Inspected { header, claims })
 }
 
-fn fields(claims: &Map<String, Value>, checks: bool) -> Vec<Field> {
+fn fields(claims: &Map<String, Value>, kind: TokenKind) -> Vec<Field> {
     claims
         .iter()
         .map(|(name, value)| Field {
             name: name.clone(),
             value: show(name, value),
-            about: about_claim(name),
-            checked_by: checks.then(|| claim_check(name)).flatten(),
+            about: match (kind, name.as_str()) {
+                // In an access token they say how the user logged in for it.
+                (TokenKind::AccessToken, "auth_time" | "acr" | "amr") => Some(About {
+                    meaning: "how and when the user logged in",
+                    spec: spec::RFC9068_AUTHENTICATION,
+                }),
+                _ => about_claim(name),
+            },
+            checked_by: match kind {
+                TokenKind::IdToken { with_access_token } => claim_check(name)
+                    .filter(|&check| check != IdTokenCheck::AtHash || with_access_token),
+                TokenKind::AccessToken => None,
+            },
         })
         .collect()
 }
@@ -264,7 +279,13 @@ mod tests {
             json!({"iss": "https://issuer.example", "aud": ["spa", "api"], "exp": now + 45,
                    "iat": now - 180, "nonce": "n-0S6", "tenant": "acme", "email_verified": true}),
         );
-        let inspected = inspect(&id_token, TokenKind::IdToken).unwrap();
+        let inspected = inspect(
+            &id_token,
+            TokenKind::IdToken {
+                with_access_token: true,
+            },
+        )
+        .unwrap();
 
         let names: Vec<&str> = inspected.header.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["alg", "typ", "kid"]);
@@ -334,5 +355,29 @@ mod tests {
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(utc(4_107_542_399), "2100-02-28 23:59:59 UTC");
         assert_eq!(utc(4_107_542_400), "2100-03-01 00:00:00 UTC");
+    }
+
+    #[test]
+    fn at_hash_is_only_said_checked_when_an_access_token_came_with_the_id_token() {
+        let id_token = token(
+            json!({"alg": "RS256"}),
+            json!({"at_hash": "x", "nonce": "n"}),
+        );
+        let checked = |with_access_token| {
+            let inspected = inspect(&id_token, TokenKind::IdToken { with_access_token }).unwrap();
+            field(&inspected.claims, "at_hash").checked_by
+        };
+        assert_eq!(checked(true), Some(IdTokenCheck::AtHash));
+        assert_eq!(checked(false), None);
+    }
+
+    #[test]
+    fn in_an_access_token_the_login_claims_cite_rfc_9068() {
+        let access_token = token(json!({"alg": "RS256"}), json!({"auth_time": 1, "acr": "1"}));
+        let inspected = inspect(&access_token, TokenKind::AccessToken).unwrap();
+        for name in ["auth_time", "acr"] {
+            let about = field(&inspected.claims, name).about.unwrap();
+            assert_eq!(about.spec, spec::RFC9068_AUTHENTICATION, "{name}");
+        }
     }
 }

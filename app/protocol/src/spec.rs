@@ -70,9 +70,11 @@ sections! {
     RFC8725_ALGORITHMS = "RFC 8725 §3.1", "https://www.rfc-editor.org/rfc/rfc8725#section-3.1";
     /// Redirect URIs compared as exact strings.
     RFC9700_REDIRECT_URIS = "RFC 9700 §2.1", "https://www.rfc-editor.org/rfc/rfc9700#section-2.1";
+    /// How the user logged in, in a JWT access token (`auth_time`, `acr`, `amr`).
+    RFC9068_AUTHENTICATION = "RFC 9068 §2.2.1", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2.1";
     /// The claims of a JWT access token (`client_id` among them).
     RFC9068_ACCESS_TOKEN = "RFC 9068 §2.2", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2";
-    /// The authorization claims of a JWT access token (`scope`, `client_id`…).
+    /// The authorization claims of a JWT access token (`scope`, `groups`, `roles`…).
     RFC9068_CLAIMS = "RFC 9068 §2.2.3", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2.3";
     /// The ID token and its claims.
     OIDC_ID_TOKEN = "OIDC Core §2", "https://openid.net/specs/openid-connect-core-1_0.html#IDToken";

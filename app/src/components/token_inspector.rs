@@ -9,49 +9,83 @@ use crate::components::{SpecLink, SpecRef};
 /// What is inside a token: its header and claims, each with what it means
 /// and the rule behind it, and for an ID token the check this client made
 /// with it. The token itself (and its signature) is never shown.
+///
+/// `token` follows the session: after a renewal only the rows whose values
+/// changed are replaced, so keyboard focus on another row's link stays.
 #[component]
 pub fn TokenInspector(
-    /// The token; only its decoded parts are shown.
-    token: String,
-    kind: TokenKind,
+    /// The token and its kind, as the session holds them now.
+    token: Signal<Option<(String, TokenKind)>>,
     caption: &'static str,
     testid: &'static str,
 ) -> impl IntoView {
-    match (inspect(&token, kind), kind) {
-        (Ok(inspected), TokenKind::IdToken) => view! {
-            <InspectedTable inspected caption testid/>
-        }
-        .into_any(),
-        (Ok(inspected), TokenKind::AccessToken) => view! {
-            <p class="hint" data-testid="access-token-note">
-                "This client never reads its access token: it is for the API, which checks it, and "
-                "to a client it is opaque ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>
-                "); its format may change at any time. Decoded here only to learn from."
-            </p>
-            <InspectedTable inspected caption testid/>
-        }
-        .into_any(),
-        (Err(why), TokenKind::AccessToken) => view! {
-            <p class="hint" data-testid=testid>
-                {format!("{caption}: not a JWT ({why}), so nothing to decode. ")}
-                "An opaque access token is allowed ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>")."
-            </p>
-        }
-        .into_any(),
-        // Cannot happen after the callback's checks; said rather than hidden.
-        (Err(why), TokenKind::IdToken) => view! {
-            <p class="hint" data-testid=testid>{format!("{caption}: not a JWT ({why}).")}</p>
-        }
-        .into_any(),
+    let decoded = Memo::new(move |_| {
+        token
+            .get()
+            .map(|(token, kind)| (inspect(&token, kind), kind))
+    });
+    // What to show changes far more rarely than the values in it.
+    let shape = Memo::new(move |_| {
+        decoded.with(|d| {
+            d.as_ref()
+                .map(|(result, kind)| (result.as_ref().err().cloned(), *kind))
+        })
+    });
+    let part = move |part: fn(&Inspected) -> &Vec<Field>| {
+        Signal::derive(move || {
+            decoded.with(|d| match d {
+                Some((Ok(inspected), _)) => part(inspected).clone(),
+                _ => Vec::new(),
+            })
+        })
+    };
+    let (header, claims) = (part(|i| &i.header), part(|i| &i.claims));
+    move || {
+        shape.get().map(|shape| match shape {
+            (None, TokenKind::IdToken { .. }) => view! {
+                <InspectedTable header claims caption testid/>
+            }
+            .into_any(),
+            (None, TokenKind::AccessToken) => view! {
+                <p class="hint" data-testid="access-token-note">
+                    "This client never reads its access token: it is for the API, which checks it, and "
+                    "to a client it is opaque ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>
+                    "); its format may change at any time. Decoded here only to learn from."
+                </p>
+                <InspectedTable header claims caption testid/>
+            }
+            .into_any(),
+            (Some(why), TokenKind::AccessToken) => view! {
+                <p class="hint" data-testid=testid>
+                    {format!("{caption}: not a JWT ({why}), so nothing to decode. ")}
+                    "An opaque access token is allowed ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>")."
+                </p>
+            }
+            .into_any(),
+            // Cannot happen after the callback's checks; said rather than hidden.
+            (Some(why), TokenKind::IdToken { .. }) => view! {
+                <p class="hint" data-testid=testid>{format!("{caption}: not a JWT ({why}).")}</p>
+            }
+            .into_any(),
+        })
     }
 }
 
 #[component]
 fn InspectedTable(
-    inspected: Inspected,
+    header: Signal<Vec<Field>>,
+    claims: Signal<Vec<Field>>,
     caption: &'static str,
     testid: &'static str,
 ) -> impl IntoView {
+    // A row is its name and value: one whose value changed is replaced.
+    let rows = |fields: Signal<Vec<Field>>| {
+        view! {
+            <For each=move || fields.get() key=|f| (f.name.clone(), f.value.clone()) let:field>
+                <FieldRow field/>
+            </For>
+        }
+    };
     view! {
         <table class="claims inspector" data-testid=testid>
             <caption>{caption}</caption>
@@ -60,11 +94,11 @@ fn InspectedTable(
             </thead>
             <tbody>
                 <tr><th scope="rowgroup" colspan="3" class="group">"Header"</th></tr>
-                {inspected.header.into_iter().map(|field| view! { <FieldRow field/> }).collect_view()}
+                {rows(header)}
             </tbody>
             <tbody>
                 <tr><th scope="rowgroup" colspan="3" class="group">"Claims"</th></tr>
-                {inspected.claims.into_iter().map(|field| view! { <FieldRow field/> }).collect_view()}
+                {rows(claims)}
             </tbody>
         </table>
     }

@@ -37,6 +37,22 @@ pub fn SessionPage() -> impl IntoView {
             }
         }
     };
+    // The tokens to inspect, as the session holds them now.
+    let id_token = Signal::derive(move || {
+        auth.session.with(|s| {
+            let s = s.as_ref()?;
+            let kind = TokenKind::IdToken {
+                with_access_token: s.access_token.is_some(),
+            };
+            Some((s.id_token.as_ref()?.secret().to_owned(), kind))
+        })
+    });
+    let access_token = Signal::derive(move || {
+        auth.session.with(|s| {
+            let token = s.as_ref()?.access_token.as_ref()?;
+            Some((token.secret().to_owned(), TokenKind::AccessToken))
+        })
+    });
     view! {
         <Title text="Session"/>
         <section>
@@ -90,24 +106,8 @@ pub fn SessionPage() -> impl IntoView {
                         "with what it is, the rule that defines it, and the check this client made with it. "
                         "The tokens themselves are not shown."
                     </p>
-                    {move || auth.session.with(|s| s.as_ref().map(|s| view! {
-                        {s.id_token.as_ref().map(|token| view! {
-                            <TokenInspector
-                                token=token.secret().to_owned()
-                                kind=TokenKind::IdToken
-                                caption="ID token"
-                                testid="id-token-inspector"
-                            />
-                        })}
-                        {s.access_token.as_ref().map(|token| view! {
-                            <TokenInspector
-                                token=token.secret().to_owned()
-                                kind=TokenKind::AccessToken
-                                caption="Access token"
-                                testid="access-token-inspector"
-                            />
-                        })}
-                    }))}
+                    <TokenInspector token=id_token caption="ID token" testid="id-token-inspector"/>
+                    <TokenInspector token=access_token caption="Access token" testid="access-token-inspector"/>
                 </Show>
                 <SessionStatus/>
             </ClientOnly>
