@@ -46,6 +46,22 @@ export async function waitForApp(page: Page): Promise<void> {
 }
 
 /**
+ * Makes the page's first request to `url` hang for good (never answered,
+ * never failed), as a server that accepts a call and then stalls; the
+ * requests after it go through.
+ */
+export async function hangFirst(page: Page, url: string): Promise<void> {
+  let hung = false;
+  await page.route(url, async (route) => {
+    if (!hung) {
+      hung = true;
+      return; // never fulfilled
+    }
+    await route.fallback();
+  });
+}
+
+/**
  * Serves this page the issuer's discovery document changed by `edit`, as
  * another provider might publish it.
  */

@@ -8,7 +8,7 @@ mod session_status;
 mod token_inspector;
 
 pub use client_only::ClientOnly;
-pub use event_log::{EventLogView, EventRow, RequestTag, SpecLink, SpecRef};
+pub use event_log::{EventLine, EventLogView, EventRow, RequestTag, SpecLink, SpecRef};
 pub use focus_on_navigation::FocusOnNavigation;
 pub use login_button::LoginButton;
 pub use session_status::SessionStatus;

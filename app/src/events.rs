@@ -560,6 +560,18 @@ impl EventLog {
         })
     }
 
+    /// The issuer's decisions in the reader's view: all of them, or while
+    /// following a request, that request's alone (as [`of_request`](Self::of_request)
+    /// for this app's steps).
+    pub fn decisions_shown(&self, decisions: &[IssuerEvent]) -> Vec<IssuerEvent> {
+        let focus = self.focus();
+        decisions
+            .iter()
+            .filter(|e| focus.is_none() || e.tx == focus)
+            .cloned()
+            .collect()
+    }
+
     /// Every step kept of the request `tx`, oldest first.
     pub fn of_request(&self, tx: Tx) -> Vec<Event> {
         self.events.with(|events| {

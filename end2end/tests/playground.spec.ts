@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { faultCatalogue, firstLogin, openPage, resetIssuer, waitForHydration } from "../helpers";
+import { faultCatalogue, firstLogin, hangFirst, openPage, resetIssuer, waitForHydration } from "../helpers";
 
 // The failure playground drives the demo issuer's dev controls from the
 // SPA: what it arms must be what the issuer holds, and the client must
@@ -183,14 +183,7 @@ test("with a provider that has no dev controls, the playground says so and calls
 test("a read of the issuer's decisions that never answers is given up after 10 s, and reading goes on", async ({ page }) => {
   test.setTimeout(60_000);
   // The first read hangs for good; the ones after it pass.
-  let hung = false;
-  await page.route(`${ISSUER}/dev/events*`, async (route) => {
-    if (!hung) {
-      hung = true;
-      return; // never fulfilled
-    }
-    await route.fallback();
-  });
+  await hangFirst(page, `${ISSUER}/dev/events*`);
   await page.goto("/playground");
   await waitForHydration(page);
   const decisions = page.getByRole("region", { name: "The issuer's decisions" });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { armFault, denyWithDescription, faultCatalogue, firstLogin, logInAtIssuer, openPage, resetIssuer, rotateKeys, waitForApp } from "../helpers";
+import { armFault, denyWithDescription, faultCatalogue, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, rotateKeys, waitForApp } from "../helpers";
 
 test.beforeEach(async ({ request }) => {
   await resetIssuer(request);
@@ -312,14 +312,7 @@ test("no token, state or nonce ends up in either event log or in storage", async
 test("an API that accepts the call and never answers is given up after 15 s, and the next call goes through", async ({ page }) => {
   test.setTimeout(60_000);
   // The first call hangs for good; the ones after it pass.
-  let hung = false;
-  await page.route(`${API}/api/public`, async (route) => {
-    if (!hung) {
-      hung = true;
-      return; // never fulfilled
-    }
-    await route.fallback();
-  });
+  await hangFirst(page, `${API}/api/public`);
   await page.goto("/");
   await waitForApp(page);
   await openPage(page, "API");

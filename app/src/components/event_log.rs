@@ -162,13 +162,21 @@ pub fn RequestTag(label: &'static str, tx: Tx, testid: &'static str) -> impl Int
     }
 }
 
-/// One event: its outcome, what happened, and the spec section behind it.
+/// One event: its outcome, what happened, its flow and request, and the
+/// spec section behind it; in the playground's merged timeline (`lane`),
+/// marked as this app's instead, since the request is followed from the
+/// lists above it.
 #[component]
-fn EventLine(event: Event) -> impl IntoView {
+pub fn EventLine(event: Event, #[prop(optional)] lane: bool) -> impl IntoView {
     view! {
-        <EventRow outcome=event.kind.outcome() spec=event.kind.spec().map(SpecRef::from)>
+        <EventRow
+            outcome=event.kind.outcome()
+            spec=event.kind.spec().map(SpecRef::from)
+            attr:data-lane=lane.then_some("app")
+        >
+            {lane.then(|| view! { <span class="lane">"app: "</span> })}
             {event.kind.summary()}
-            {event.flow.map(|flow| view! { " " <FlowTag flow/> })}
+            {event.flow.filter(|_| !lane).map(|flow| view! { " " <FlowTag flow/> })}
         </EventRow>
     }
 }

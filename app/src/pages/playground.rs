@@ -6,7 +6,7 @@ use crate::{
     SpaConfig,
     actions::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events, renew_now},
     components::{
-        ClientOnly, EventLogView, EventRow, RequestTag, SessionStatus, SpecLink, SpecRef,
+        ClientOnly, EventLine, EventLogView, EventRow, RequestTag, SessionStatus, SpecLink, SpecRef,
     },
     events::{EventLog, TimelineEntry, merge_timeline},
 };
@@ -218,10 +218,7 @@ fn IssuerDecisions(
             <ol data-testid="issuer-decisions">
                 // Only the followed request's, when the reader follows one.
                 <For
-                    each=move || {
-                        let focus = log.focus();
-                        events.get().into_iter().filter(move |e| focus.is_none() || e.tx == focus)
-                    }
+                    each=move || events.with(|events| log.decisions_shown(events))
                     key=|event| event.seq
                     let:event
                 >
@@ -247,12 +244,7 @@ fn Timeline(decisions: RwSignal<Vec<IssuerEvent>>) -> impl IntoView {
             Some(tx) => log.of_request(tx),
             None => log.latest(TIMELINE_SHOWN).0,
         };
-        let focus = log.focus();
-        let issuer = decisions
-            .get()
-            .into_iter()
-            .filter(|e| focus.is_none() || e.tx == focus)
-            .collect();
+        let issuer = decisions.with(|decisions| log.decisions_shown(decisions));
         // Only the latest decisions are read; the following request's
         // filter can leave fewer.
         let cut = decisions.with(Vec::len) >= DECISIONS_SHOWN;
@@ -280,16 +272,7 @@ fn Timeline(decisions: RwSignal<Vec<IssuerEvent>>) -> impl IntoView {
             <ol data-testid="timeline">
                 <For each=entries key=TimelineEntry::key let:entry>
                     {match entry {
-                        TimelineEntry::App(event) => view! {
-                            <EventRow
-                                outcome=event.kind.outcome()
-                                spec=event.kind.spec().map(SpecRef::from)
-                                attr:data-lane="app"
-                            >
-                                <span class="lane">"app: "</span>
-                                {event.kind.summary()}
-                            </EventRow>
-                        }.into_any(),
+                        TimelineEntry::App(event) => view! { <EventLine event lane=true/> }.into_any(),
                         TimelineEntry::Issuer(event) => view! { <IssuerDecision event lane=true/> }.into_any(),
                     }}
                 </For>
