@@ -15,7 +15,7 @@ mod silent;
 use std::fmt;
 
 use leptos::prelude::*;
-use protocol::{ResponseMode, ResponseType, ScopeSet};
+use protocol::{IdTokenCheck, ResponseMode, ResponseType, ScopeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -73,6 +73,11 @@ pub struct Session {
     pub id_token: Option<Token>,
     /// Its claims, all checks passed.
     pub id_claims: Map<String, Value>,
+    /// The checks it passed, in the order they ran (OIDC Core §3.2.2.11):
+    /// what the token inspector says was checked. Empty in a session stored
+    /// before they were kept, where the inspector then claims no check.
+    #[serde(default)]
+    pub id_token_checks: Vec<IdTokenCheck>,
     /// When the ID token expires (ms since the epoch).
     pub id_token_expires_at_ms: Option<u64>,
     /// When the tokens were received (ms since the epoch).

@@ -412,7 +412,12 @@ test("the session page shows what is inside each token, with its rule and the ch
 
   // The access token is the API's to check: decoded, but no check is claimed.
   const accessToken = page.getByTestId("access-token-inspector");
-  await expect(page.getByTestId("access-token-note")).toContainText("This client never reads its access token");
+  const note = page.getByTestId("access-token-note");
+  await expect(note).toContainText("This client never reads its access token");
+  await expect(note.getByRole("link", { name: /RFC 9068 §6/ })).toHaveAttribute(
+    "href",
+    "https://www.rfc-editor.org/rfc/rfc9068#section-6",
+  );
   await expect(row(accessToken, "client_id")).toContainText("demo-spa");
   await expect(row(accessToken, "typ")).toContainText("at+jwt");
   await expect(accessToken.locator(".checked")).toHaveCount(0);

@@ -30,7 +30,8 @@ pub struct Field {
     /// What it is; `None` for a name no specification here registers
     /// (the provider's own claims).
     pub about: Option<About>,
-    /// For an ID token, the check of OIDC Core §3.1.3.7 that used it.
+    /// For an ID token, the check of OIDC Core §3.1.3.7 that read it, if
+    /// that check ran when the token was validated.
     pub checked_by: Option<IdTokenCheck>,
 }
 
@@ -47,23 +48,33 @@ pub struct Inspected {
 
 /// Which kind of token is inspected: it decides whether the ID token checks
 /// are named beside its claims.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenKind {
-    /// An ID token, validated by this client (OIDC Core §3.2.2.11); its
-    /// `at_hash` is checked only when an access token came with it.
+    /// An ID token, validated by this client (OIDC Core §3.2.2.11).
     IdToken {
-        /// Whether an access token came with it.
-        with_access_token: bool,
+        /// The checks it passed, as its validation reported them: a claim
+        /// is said checked only when the check that reads it ran (`at_hash`,
+        /// say, only when an access token came with the ID token).
+        passed: Vec<IdTokenCheck>,
     },
     /// An access token, which only the resource server validates.
     AccessToken,
 }
 
+impl TokenKind {
+    /// The check that read `field` of this token, if it ran.
+    fn checked(&self, field: Option<IdTokenCheck>) -> Option<IdTokenCheck> {
+        match self {
+            Self::IdToken { passed } => field.filter(|check| passed.contains(check)),
+            Self::AccessToken => None,
+        }
+    }
+}
+
 /// Decodes `token` for display. An access token that is not a JWS (an
 /// opaque one, RFC 6749 §1.4) is an error here, not a failure of anything.
-pub fn inspect(token: &str, kind: TokenKind) -> Result<Inspected, JwsError> {
+pub fn inspect(token: &str, kind: &TokenKind) -> Result<Inspected, JwsError> {
     let jws = CompactJws::parse(token)?;
-    let checks = matches!(kind, TokenKind::IdToken { .. });
     let header = [
         ("alg", Some(&jws.header.alg)),
         ("typ", jws.header.typ.as_ref()),
@@ -75,7 +86,7 @@ pub fn inspect(token: &str, kind: TokenKind) -> Result<Inspected, JwsError> {
             name: name.to_owned(),
             value: value?.clone(),
             about: about_header(name),
-            checked_by: checks.then(|| header_check(name)).flatten(),
+            checked_by: kind.checked(header_check(name)),
         })
     })
     .collect();
@@ -83,7 +94,7 @@ pub fn inspect(token: &str, kind: TokenKind) -> Result<Inspected, JwsError> {
     Ok(Inspected { header, claims })
 }
 
-fn fields(claims: &Map<String, Value>, kind: TokenKind) -> Vec<Field> {
+fn fields(claims: &Map<String, Value>, kind: &TokenKind) -> Vec<Field> {
     claims
         .iter()
         .map(|(name, value)| Field {
@@ -97,11 +108,7 @@ fn fields(claims: &Map<String, Value>, kind: TokenKind) -> Vec<Field> {
                 }),
                 _ => about_claim(name),
             },
-            checked_by: match kind {
-                TokenKind::IdToken { with_access_token } => claim_check(name)
-                    .filter(|&check| check != IdTokenCheck::AtHash || with_access_token),
-                TokenKind::AccessToken => None,
-            },
+            checked_by: kind.checked(claim_check(name)),
         })
         .collect()
 }
@@ -281,8 +288,8 @@ mod tests {
         );
         let inspected = inspect(
             &id_token,
-            TokenKind::IdToken {
-                with_access_token: true,
+            &TokenKind::IdToken {
+                passed: IdTokenCheck::ALL.to_vec(),
             },
         )
         .unwrap();
@@ -322,7 +329,7 @@ mod tests {
             json!({"alg": "RS256", "typ": "at+jwt"}),
             json!({"iss": "i", "scope": "openid read:messages", "client_id": "spa"}),
         );
-        let inspected = inspect(&access_token, TokenKind::AccessToken).unwrap();
+        let inspected = inspect(&access_token, &TokenKind::AccessToken).unwrap();
         assert!(
             inspected
                 .header
@@ -344,7 +351,7 @@ mod tests {
     #[test]
     fn an_opaque_access_token_is_not_a_jws() {
         assert_eq!(
-            inspect("2YotnFZFEjr1zCsicMWpAA", TokenKind::AccessToken),
+            inspect("2YotnFZFEjr1zCsicMWpAA", &TokenKind::AccessToken),
             Err(JwsError::Segments(1))
         );
     }
@@ -358,23 +365,45 @@ mod tests {
     }
 
     #[test]
-    fn at_hash_is_only_said_checked_when_an_access_token_came_with_the_id_token() {
+    fn a_claim_is_only_said_checked_when_its_check_ran() {
         let id_token = token(
-            json!({"alg": "RS256"}),
-            json!({"at_hash": "x", "nonce": "n"}),
+            json!({"alg": "RS256", "kid": "k1"}),
+            json!({"at_hash": "x", "nonce": "n", "azp": "spa"}),
         );
-        let checked = |with_access_token| {
-            let inspected = inspect(&id_token, TokenKind::IdToken { with_access_token }).unwrap();
-            field(&inspected.claims, "at_hash").checked_by
-        };
-        assert_eq!(checked(true), Some(IdTokenCheck::AtHash));
-        assert_eq!(checked(false), None);
+        // As for an ID token that came without an access token and with
+        // one audience: no at_hash check, no azp check.
+        let passed = vec![
+            IdTokenCheck::Algorithm,
+            IdTokenCheck::Signature,
+            IdTokenCheck::Nonce,
+        ];
+        let inspected = inspect(&id_token, &TokenKind::IdToken { passed }).unwrap();
+        let checked = |fields: &[Field], name| field(fields, name).checked_by;
+        assert_eq!(
+            checked(&inspected.claims, "nonce"),
+            Some(IdTokenCheck::Nonce)
+        );
+        assert_eq!(checked(&inspected.claims, "at_hash"), None);
+        assert_eq!(checked(&inspected.claims, "azp"), None);
+        assert_eq!(
+            checked(&inspected.header, "kid"),
+            Some(IdTokenCheck::Signature)
+        );
+        // Nothing passed, nothing said checked.
+        let inspected = inspect(&id_token, &TokenKind::IdToken { passed: vec![] }).unwrap();
+        assert!(
+            inspected
+                .header
+                .iter()
+                .chain(&inspected.claims)
+                .all(|f| f.checked_by.is_none())
+        );
     }
 
     #[test]
     fn in_an_access_token_the_login_claims_cite_rfc_9068() {
         let access_token = token(json!({"alg": "RS256"}), json!({"auth_time": 1, "acr": "1"}));
-        let inspected = inspect(&access_token, TokenKind::AccessToken).unwrap();
+        let inspected = inspect(&access_token, &TokenKind::AccessToken).unwrap();
         for name in ["auth_time", "acr"] {
             let about = field(&inspected.claims, name).about.unwrap();
             assert_eq!(about.spec, spec::RFC9068_AUTHENTICATION, "{name}");

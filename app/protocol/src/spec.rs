@@ -72,6 +72,9 @@ sections! {
     RFC9700_REDIRECT_URIS = "RFC 9700 §2.1", "https://www.rfc-editor.org/rfc/rfc9700#section-2.1";
     /// How the user logged in, in a JWT access token (`auth_time`, `acr`, `amr`).
     RFC9068_AUTHENTICATION = "RFC 9068 §2.2.1", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2.1";
+    /// Privacy of a JWT access token: a client must not inspect its content,
+    /// whose format may change at any time.
+    RFC9068_PRIVACY = "RFC 9068 §6", "https://www.rfc-editor.org/rfc/rfc9068#section-6";
     /// The claims of a JWT access token (`client_id` among them).
     RFC9068_ACCESS_TOKEN = "RFC 9068 §2.2", "https://www.rfc-editor.org/rfc/rfc9068#section-2.2";
     /// The authorization claims of a JWT access token (`scope`, `groups`, `roles`…).

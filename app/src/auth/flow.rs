@@ -423,6 +423,7 @@ pub(super) async fn accept_response(
             .unwrap_or_else(|| transaction.scope.clone()),
         id_token: None,
         id_claims: serde_json::Map::new(),
+        id_token_checks: Vec::new(),
         id_token_expires_at_ms: None,
         received_at_ms: now_ms,
     };
@@ -440,7 +441,7 @@ pub(super) async fn accept_response(
                 why,
             );
         };
-        let claims = validate_id_token(
+        let ValidIdToken { claims, checks } = validate_id_token(
             config,
             auth,
             log,
@@ -455,6 +456,7 @@ pub(super) async fn accept_response(
             .and_then(serde_json::Value::as_u64)
             .map(|exp| exp.saturating_mul(1000));
         session.id_claims = claims;
+        session.id_token_checks = checks;
         session.id_token = Some(Token::new(id_token));
     }
 
@@ -511,6 +513,13 @@ fn form_parameter_names(hash: &str) -> Vec<String> {
         .collect()
 }
 
+/// An ID token that passed every check.
+struct ValidIdToken {
+    claims: serde_json::Map<String, serde_json::Value>,
+    /// The checks that ran, in order (`at_hash`, say, only with an access token).
+    checks: Vec<IdTokenCheck>,
+}
+
 /// OIDC Core §3.2.2.11: algorithm, signature (WebCrypto, key by `kid`), then
 /// every claim check. Each check is logged; the first failure stops.
 async fn validate_id_token(
@@ -520,7 +529,7 @@ async fn validate_id_token(
     id_token: &str,
     transaction: &Transaction,
     access_token: Option<&str>,
-) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+) -> Result<ValidIdToken, String> {
     let failed = |check: IdTokenCheck, why: String| {
         log.push(EventKind::IdTokenChecked {
             check,
@@ -585,11 +594,18 @@ async fn validate_id_token(
         max_age_of_iat: 600 + skew,
     };
     match check_claims(&jws.claims, &expectations) {
-        Ok(checks) => {
-            for check in checks {
+        Ok(claim_checks) => {
+            for &check in &claim_checks {
                 passed(check);
             }
-            Ok(jws.claims)
+            let checks = [IdTokenCheck::Algorithm, IdTokenCheck::Signature]
+                .into_iter()
+                .chain(claim_checks)
+                .collect();
+            Ok(ValidIdToken {
+                claims: jws.claims,
+                checks,
+            })
         }
         Err(failure) => {
             // Log the checks that ran before the failure too, in order.

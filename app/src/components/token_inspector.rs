@@ -20,15 +20,19 @@ pub fn TokenInspector(
     testid: &'static str,
 ) -> impl IntoView {
     let decoded = Memo::new(move |_| {
-        token
-            .get()
-            .map(|(token, kind)| (inspect(&token, kind), kind))
+        token.with(|token| {
+            token
+                .as_ref()
+                .map(|(token, kind)| (inspect(token, kind), kind.clone()))
+        })
     });
     // What to show changes far more rarely than the values in it.
     let shape = Memo::new(move |_| {
         decoded.with(|d| {
-            d.as_ref()
-                .map(|(result, kind)| (result.as_ref().err().cloned(), *kind))
+            d.as_ref().map(|(result, kind)| {
+                let is_access_token = matches!(kind, TokenKind::AccessToken);
+                (result.as_ref().err().cloned(), is_access_token)
+            })
         })
     });
     let part = move |part: fn(&Inspected) -> &Vec<Field>| {
@@ -42,20 +46,21 @@ pub fn TokenInspector(
     let (header, claims) = (part(|i| &i.header), part(|i| &i.claims));
     move || {
         shape.get().map(|shape| match shape {
-            (None, TokenKind::IdToken { .. }) => view! {
+            (None, false) => view! {
                 <InspectedTable header claims caption testid/>
             }
             .into_any(),
-            (None, TokenKind::AccessToken) => view! {
+            (None, true) => view! {
                 <p class="hint" data-testid="access-token-note">
                     "This client never reads its access token: it is for the API, which checks it, and "
                     "to a client it is opaque ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>
-                    "); its format may change at any time. Decoded here only to learn from."
+                    "): its format may change at any time, so a client must not read it ("
+                    <SpecLink spec=SpecRef::from(spec::RFC9068_PRIVACY)/>"). Decoded here only to learn from."
                 </p>
                 <InspectedTable header claims caption testid/>
             }
             .into_any(),
-            (Some(why), TokenKind::AccessToken) => view! {
+            (Some(why), true) => view! {
                 <p class="hint" data-testid=testid>
                     {format!("{caption}: not a JWT ({why}), so nothing to decode. ")}
                     "An opaque access token is allowed ("<SpecLink spec=SpecRef::from(spec::RFC6749_ACCESS_TOKEN)/>")."
@@ -63,7 +68,7 @@ pub fn TokenInspector(
             }
             .into_any(),
             // Cannot happen after the callback's checks; said rather than hidden.
-            (Some(why), TokenKind::IdToken { .. }) => view! {
+            (Some(why), false) => view! {
                 <p class="hint" data-testid=testid>{format!("{caption}: not a JWT ({why}).")}</p>
             }
             .into_any(),

@@ -42,7 +42,7 @@ pub fn SessionPage() -> impl IntoView {
         auth.session.with(|s| {
             let s = s.as_ref()?;
             let kind = TokenKind::IdToken {
-                with_access_token: s.access_token.is_some(),
+                passed: s.id_token_checks.clone(),
             };
             Some((s.id_token.as_ref()?.secret().to_owned(), kind))
         })
