@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make demo   installs what is missing, then runs `cargo leptos watch`
 #   make test   installs what is missing, then runs every check and test
+# and `make bench` prints the performance figures.
 # Each install step is skipped when it is already satisfied.
 
 SHELL := /bin/bash
@@ -14,6 +15,8 @@ E2E := end2end
 # npm's binaryen (its wasm-opt) and Playwright come from end2end/package.json;
 # cargo-leptos finds wasm-opt on PATH and then downloads nothing.
 export PATH := $(CURDIR)/$(E2E)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Debian packages need root: through sudo unless already root.
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
 
 .PHONY: help demo test tools browser fmt clippy unit e2e e2e-release
 
@@ -61,7 +64,7 @@ $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
 # Debian's Chromium; Playwright never downloads a browser.
 browser:
 	@command -v chromium >/dev/null \
-	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
 # ---- checks -------------------------------------------------------------
 
@@ -110,7 +113,7 @@ e2e-release:
 .PHONY: bench wrk
 wrk:
 	@command -v wrk >/dev/null \
-	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
+	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 
 # Each bench in server/benches/ prints what it measures and against what bound;
 # then the release build is timed in the browser and its size is printed.
