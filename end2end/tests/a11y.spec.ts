@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { ISSUER } from "../origins";
 import {
   countLogLines,
   denyWithDescription,
@@ -32,7 +33,7 @@ async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
 test("every page passes axe's WCAG 2.1 A and AA rules, signed out and signed in, the issuer's pages too", async ({
   page,
 }) => {
-  // A login and fourteen axe scans: about 25 s on a 2-core machine.
+  // A login and sixteen axe scans: about 30 s on a 2-core machine.
   test.setTimeout(60_000);
   for (const path of ["/", "/profile", "/api", "/session", "/settings", "/playground", "/no-such-page"]) {
     await page.goto(path);
@@ -67,6 +68,39 @@ test("every page passes axe's WCAG 2.1 A and AA rules, signed out and signed in,
   await openPage(page, "Session");
   await expect(page.getByTestId("renewal-state")).toBeVisible();
   await expectNoAxeViolations(page, "/session, signed in");
+  await openPage(page, "Settings");
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await expectNoAxeViolations(page, "/settings, signed in");
+  await openPage(page, "Playground");
+  await expect(page.getByRole("heading", { level: 1, name: "Failure playground" })).toBeVisible();
+  await expect(page.getByTestId("timeline").getByRole("listitem")).not.toHaveCount(0);
+  await expectNoAxeViolations(page, "/playground, signed in, with its timeline");
+});
+
+test("the issuer's other pages pass axe: its tenant page, an error, \"Log out?\", still logged in, logged out", async ({
+  page,
+}) => {
+  await page.goto(`${ISSUER}/`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoAxeViolations(page, "the issuer's tenant page");
+  // An unknown client: an error page, never a redirect.
+  await page.goto(`${ISSUER}/authorize?client_id=nobody&response_type=token`);
+  await expect(page).toHaveURL(new RegExp(`^${ISSUER}/authorize`));
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoAxeViolations(page, "the issuer's error page");
+
+  // A logout request with no id_token_hint asks first.
+  await firstLogin(page);
+  await page.goto(`${ISSUER}/oidc/logout`);
+  await expect(page.getByRole("heading", { name: "Log out?" })).toBeVisible();
+  await expectNoAxeViolations(page, "the issuer's \"Log out?\" page");
+  await page.getByRole("button", { name: "Stay logged in" }).click();
+  await expect(page.getByRole("heading", { name: "You are still logged in" })).toBeVisible();
+  await expectNoAxeViolations(page, "the issuer's \"still logged in\" page");
+  await page.goto(`${ISSUER}/oidc/logout`);
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "You are logged out" })).toBeVisible();
+  await expectNoAxeViolations(page, "the issuer's \"logged out\" page");
 });
 
 test("the playground passes axe with a fault armed and a request followed", async ({ page }) => {
