@@ -76,6 +76,8 @@ pub struct Session {
     /// The checks it passed, in the order they ran (OIDC Core §3.2.2.11):
     /// what the token inspector says was checked. Empty in a session stored
     /// before they were kept, where the inspector then claims no check.
+    /// (An older build refuses a whole session that names a check it does
+    /// not know, as any value it cannot read, and keeps its own.)
     #[serde(default)]
     pub id_token_checks: Vec<IdTokenCheck>,
     /// When the ID token expires (ms since the epoch).
@@ -348,4 +350,40 @@ pub fn provide_auth() -> Auth {
 /// The session context.
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn session() -> Session {
+        Session {
+            access_token: Some(Token::new("at".into())),
+            access_token_expires_at_ms: Some(2_000),
+            scope: ScopeSet::default(),
+            id_token: Some(Token::new("it".into())),
+            id_claims: Map::new(),
+            id_token_checks: vec![IdTokenCheck::Algorithm, IdTokenCheck::Nonce],
+            id_token_expires_at_ms: Some(3_000),
+            received_at_ms: 1_000,
+        }
+    }
+
+    #[test]
+    fn a_session_keeps_its_checks_through_storage_and_an_older_one_claims_none() {
+        let stored = serde_json::to_value(session()).unwrap();
+        assert_eq!(stored["id_token_checks"], json!(["algorithm", "nonce"]));
+        assert_eq!(
+            serde_json::from_value::<Session>(stored.clone()).unwrap(),
+            session()
+        );
+        // As stored (or broadcast by another tab) before the checks were kept.
+        let mut older = stored;
+        older.as_object_mut().unwrap().remove("id_token_checks");
+        let read = serde_json::from_value::<Session>(older).unwrap();
+        assert!(read.id_token_checks.is_empty());
+        assert_eq!(read.id_token, session().id_token);
+    }
 }

@@ -216,7 +216,7 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
                 assert_eq!(kind, Some(ErrorKind::InvalidSignature), "{entry}");
                 IdTokenCheck::Signature
             }
-            Err(failure) => failure.check,
+            Err(refused) => refused.failure.check,
         };
         assert_eq!(refused_by, expected_check, "{entry}");
     }

@@ -157,15 +157,37 @@ pub fn at_hash_from_sha256(digest: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
 }
 
-/// Runs every claim check in order and returns the checks that passed, or
-/// the first failure. [`IdTokenCheck::Algorithm`] and
+/// Claims refused: the first failure, and the checks that passed before it
+/// (in the order they ran), so that a client reports exactly what ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsRefused {
+    /// The checks that ran and passed before the failure.
+    pub passed: Vec<IdTokenCheck>,
+    /// The failure, after which no check ran.
+    pub failure: CheckFailure,
+}
+
+/// Runs every claim check in order and returns the checks that passed (not
+/// `at_hash` without an access token), or the first failure with the checks
+/// that passed before it. [`IdTokenCheck::Algorithm`] and
 /// [`IdTokenCheck::Signature`] are the caller's (see [`check_algorithm`]).
 pub fn check_claims(
     claims: &Map<String, Value>,
     expected: &IdTokenExpectations<'_>,
-) -> Result<Vec<IdTokenCheck>, CheckFailure> {
-    use IdTokenCheck as C;
+) -> Result<Vec<IdTokenCheck>, ClaimsRefused> {
     let mut passed = Vec::new();
+    match run_claim_checks(claims, expected, &mut passed) {
+        Ok(()) => Ok(passed),
+        Err(failure) => Err(ClaimsRefused { passed, failure }),
+    }
+}
+
+fn run_claim_checks(
+    claims: &Map<String, Value>,
+    expected: &IdTokenExpectations<'_>,
+    passed: &mut Vec<IdTokenCheck>,
+) -> Result<(), CheckFailure> {
+    use IdTokenCheck as C;
 
     match claims.get("iss").and_then(Value::as_str) {
         Some(iss) if iss == expected.issuer => passed.push(C::Issuer),
@@ -275,7 +297,7 @@ pub fn check_claims(
         Some(sub) if !sub.is_empty() => passed.push(C::Subject),
         _ => return Err(fail(C::Subject, "sub is missing")),
     }
-    Ok(passed)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -318,16 +340,23 @@ mod tests {
         c.as_object().unwrap().clone()
     }
 
-    fn check(extra: Value, now: u64) -> Result<Vec<IdTokenCheck>, CheckFailure> {
+    fn check(extra: Value, now: u64) -> Result<Vec<IdTokenCheck>, ClaimsRefused> {
+        check_with(extra, now, Some(&spec_digest()))
+    }
+
+    fn check_with(
+        extra: Value,
+        now: u64,
+        access_token_sha256: Option<&[u8]>,
+    ) -> Result<Vec<IdTokenCheck>, ClaimsRefused> {
         let nonce = Nonce::new("n-1");
-        let digest = spec_digest();
         check_claims(
             &claims(extra),
             &IdTokenExpectations {
                 issuer: "https://idp.example",
                 client_id: "spa",
                 nonce: &nonce,
-                access_token_sha256: Some(&digest),
+                access_token_sha256,
                 now,
                 clock_skew: 30,
                 max_age_of_iat: 600,
@@ -336,7 +365,34 @@ mod tests {
     }
 
     fn failed(extra: Value, now: u64) -> IdTokenCheck {
-        check(extra, now).unwrap_err().check
+        check(extra, now).unwrap_err().failure.check
+    }
+
+    #[test]
+    fn a_refusal_names_only_the_checks_that_ran_before_it() {
+        use IdTokenCheck as C;
+        // No access token: at_hash is not checked, so not passed either.
+        let refused = check_with(json!({"sub": null}), 1_000_010, None).unwrap_err();
+        assert_eq!(refused.failure.check, C::Subject);
+        assert_eq!(
+            refused.passed,
+            [
+                C::Issuer,
+                C::Audience,
+                C::AuthorizedParty,
+                C::Expiry,
+                C::IssuedAt,
+                C::Nonce
+            ]
+        );
+        let refused = check(json!({"nonce": "n-2"}), 1_000_010).unwrap_err();
+        assert_eq!(refused.failure.check, C::Nonce);
+        assert_eq!(refused.passed.last(), Some(&C::IssuedAt));
+        assert!(
+            !check_with(json!({}), 1_000_010, None)
+                .unwrap()
+                .contains(&C::AtHash)
+        );
     }
 
     #[test]

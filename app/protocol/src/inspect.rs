@@ -366,30 +366,48 @@ mod tests {
 
     #[test]
     fn a_claim_is_only_said_checked_when_its_check_ran() {
-        let id_token = token(
-            json!({"alg": "RS256", "kid": "k1"}),
-            json!({"at_hash": "x", "nonce": "n", "azp": "spa"}),
-        );
-        // As for an ID token that came without an access token and with
-        // one audience: no at_hash check, no azp check.
-        let passed = vec![
-            IdTokenCheck::Algorithm,
-            IdTokenCheck::Signature,
-            IdTokenCheck::Nonce,
-        ];
+        let now = 1_764_230_400;
+        let claims = json!({"iss": "https://issuer.example", "aud": "spa", "azp": "spa",
+                            "sub": "alice", "exp": now + 60, "iat": now, "nonce": "n",
+                            "at_hash": "x"});
+        let id_token = token(json!({"alg": "RS256", "kid": "k1"}), claims.clone());
+        // What validation reports for an ID token that came without an
+        // access token: every claim check but at_hash.
+        let nonce = crate::Nonce::new("n");
+        let claim_checks = crate::check_claims(
+            claims.as_object().unwrap(),
+            &crate::IdTokenExpectations {
+                issuer: "https://issuer.example",
+                client_id: "spa",
+                nonce: &nonce,
+                access_token_sha256: None,
+                now,
+                clock_skew: 0,
+                max_age_of_iat: 600,
+            },
+        )
+        .unwrap();
+        let passed = [IdTokenCheck::Algorithm, IdTokenCheck::Signature]
+            .into_iter()
+            .chain(claim_checks)
+            .collect();
         let inspected = inspect(&id_token, &TokenKind::IdToken { passed }).unwrap();
         let checked = |fields: &[Field], name| field(fields, name).checked_by;
+        assert_eq!(checked(&inspected.claims, "at_hash"), None);
         assert_eq!(
             checked(&inspected.claims, "nonce"),
             Some(IdTokenCheck::Nonce)
         );
-        assert_eq!(checked(&inspected.claims, "at_hash"), None);
-        assert_eq!(checked(&inspected.claims, "azp"), None);
+        assert_eq!(
+            checked(&inspected.claims, "azp"),
+            Some(IdTokenCheck::AuthorizedParty)
+        );
         assert_eq!(
             checked(&inspected.header, "kid"),
             Some(IdTokenCheck::Signature)
         );
-        // Nothing passed, nothing said checked.
+        // Nothing passed (a session stored before checks were kept): nothing
+        // is said checked.
         let inspected = inspect(&id_token, &TokenKind::IdToken { passed: vec![] }).unwrap();
         assert!(
             inspected

@@ -34,8 +34,8 @@ pub use challenge::BearerChallenge;
 pub use claims::{AccessTokenClaims, Audience, IdTokenClaims, UserClaims};
 pub use error_code::ErrorCode;
 pub use id_token::{
-    ALLOWED_ALG, CheckFailure, IdTokenCheck, IdTokenExpectations, at_hash_from_sha256,
-    check_algorithm, check_claims,
+    ALLOWED_ALG, CheckFailure, ClaimsRefused, IdTokenCheck, IdTokenExpectations,
+    at_hash_from_sha256, check_algorithm, check_claims,
 };
 pub use jwk::{Jwk, JwkSet};
 pub use jws::{CompactJws, JoseHeader, JwsError};

@@ -607,16 +607,12 @@ async fn validate_id_token(
                 checks,
             })
         }
-        Err(failure) => {
-            // Log the checks that ran before the failure too, in order.
-            for check in IdTokenCheck::ALL
-                .iter()
-                .skip_while(|c| **c != IdTokenCheck::Issuer)
-                .take_while(|c| **c != failure.check)
-            {
-                passed(*check);
+        Err(refused) => {
+            // The checks that ran before the failure, in order, then it.
+            for &check in &refused.passed {
+                passed(check);
             }
-            Err(failed(failure.check, failure.reason))
+            Err(failed(refused.failure.check, refused.failure.reason))
         }
     }
 }

@@ -83,10 +83,14 @@ fn InspectedTable(
     caption: &'static str,
     testid: &'static str,
 ) -> impl IntoView {
-    // A row is its name and value: one whose value changed is replaced.
+    // A row is its name, value and check: one where any changed is replaced.
     let rows = |fields: Signal<Vec<Field>>| {
         view! {
-            <For each=move || fields.get() key=|f| (f.name.clone(), f.value.clone()) let:field>
+            <For
+                each=move || fields.get()
+                key=|f| (f.name.clone(), f.value.clone(), f.checked_by)
+                let:field
+            >
                 <FieldRow field/>
             </For>
         }
