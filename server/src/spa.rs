@@ -12,9 +12,16 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The SPA's router. `config` reaches every render through Leptos context and
 /// is embedded in the page for the browser.
+///
+/// Every response says: frame only by this origin (clickjacking, and the
+/// silent-callback page), no plugins, no `<base>` (CSP Level 3), no
+/// `Referer` to anyone, and no MIME sniffing. The pages add their script
+/// policy with the response's nonce ([`app::script_policy`]); the
+/// silent-callback page sets its own, stricter one.
 pub fn router(options: LeptosOptions, config: SpaConfig) -> Router {
     let routes = generate_route_list(App);
     let context = move || provide_context(config.clone());
@@ -25,6 +32,18 @@ pub fn router(options: LeptosOptions, config: SpaConfig) -> Router {
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context(context, shell))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'self'; object-src 'none'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .with_state(options)
 }
 

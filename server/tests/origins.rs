@@ -61,6 +61,69 @@ async fn the_spa_shell_embeds_its_settings_for_the_browser() {
     );
 }
 
+/// The nonce of the page's script policy, and every executable script's
+/// opening tag.
+fn nonce_and_scripts(html: &str) -> (String, Vec<String>) {
+    const META: &str = r#"<meta http-equiv="Content-Security-Policy" content=""#;
+    assert!(html.contains(META), "no script policy in {html}");
+    let policy = html.split(META).nth(1).unwrap().split('"').next().unwrap();
+    assert!(policy.contains("'nonce-"), "no nonce in {policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert!(policy.contains("object-src 'none'"), "{policy}");
+    let scripts = html
+        .split("<script")
+        .skip(1)
+        .filter_map(|rest| rest.split('>').next())
+        // A data block (the embedded settings) is never run.
+        .filter(|tag| !tag.contains(r#"type="application/json""#))
+        .map(str::to_owned)
+        .collect();
+    (nonce, scripts)
+}
+
+#[tokio::test]
+async fn every_spa_page_runs_only_scripts_that_carry_its_nonce_and_cannot_be_framed_by_others() {
+    let options = LeptosOptions::builder().output_name("implicit").build();
+    let router = server::spa::router(options, Config::default().spa_app_config());
+    let mut nonces = Vec::new();
+    for path in ["/", "/callback", "/no/such/page"] {
+        let response = router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let headers = response.headers().clone();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'self'"), "{path}: {csp}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        let (nonce, scripts) = nonce_and_scripts(&html);
+        // The scrub script and the hydration script at least.
+        assert!(scripts.len() >= 2, "{path}: {scripts:?}");
+        for tag in &scripts {
+            assert!(
+                tag.contains(&format!(r#"nonce="{nonce}""#)),
+                "{path}: {tag}"
+            );
+        }
+        assert!(nonce.len() >= 22, "{path}: a short nonce {nonce}");
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "each response has a nonce of its own");
+}
+
 #[tokio::test]
 async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
     let options = LeptosOptions::builder().output_name("implicit").build();
