@@ -253,6 +253,47 @@ pub struct Auth {
     /// Set by "Forget tokens": this tab stays signed out, even when another
     /// tab renews, until it gets tokens of its own again.
     pub forgotten_here: RwSignal<bool>,
+    /// When this tab last dropped its tokens (logout here or in another tab,
+    /// "Forget tokens"), in ms since the epoch: tokens another tab shares
+    /// that arrived before then are not taken.
+    pub ended_at_ms: RwSignal<u64>,
+}
+
+/// What a tab does with tokens another tab of this origin shares.
+#[cfg(any(feature = "hydrate", test))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SharedSession {
+    /// Newer than anything here: use them.
+    Take,
+    /// The very session this tab holds (its own broadcast comes back to it).
+    Held,
+    /// Not taken, and why.
+    Refuse(&'static str),
+}
+
+/// Whether to take `incoming`, shared by another tab. The channel is
+/// same-origin, so the sender is this app; what it cannot know is what
+/// happened here meanwhile: messages from different tabs arrive in no set
+/// order, so a renewal that finished before a logout or a newer login must
+/// not bring its older tokens back.
+#[cfg(any(feature = "hydrate", test))]
+pub(crate) fn shared_session(
+    incoming: &Session,
+    held: Option<&Session>,
+    ended_at_ms: u64,
+    forgotten_here: bool,
+) -> SharedSession {
+    if held == Some(incoming) {
+        SharedSession::Held
+    } else if forgotten_here {
+        SharedSession::Refuse("not taken here, where they were forgotten")
+    } else if incoming.received_at_ms <= ended_at_ms {
+        SharedSession::Refuse("not taken: they predate this tab's logout")
+    } else if held.is_some_and(|held| incoming.received_at_ms < held.received_at_ms) {
+        SharedSession::Refuse("not taken: older than the tokens this tab holds")
+    } else {
+        SharedSession::Take
+    }
 }
 
 impl Auth {
@@ -271,6 +312,7 @@ impl Auth {
             renewal: RwSignal::new(RenewalState::Idle),
             generation: RwSignal::new(0),
             forgotten_here: RwSignal::new(false),
+            ended_at_ms: RwSignal::new(0),
         }
     }
 
@@ -369,6 +411,34 @@ mod tests {
             id_token_expires_at_ms: Some(3_000),
             received_at_ms: 1_000,
         }
+    }
+
+    #[test]
+    fn a_shared_session_is_taken_only_when_it_is_newer_than_what_happened_here() {
+        let at = |received_at_ms| Session {
+            received_at_ms,
+            ..session()
+        };
+        let verdict = |incoming: u64, held: Option<u64>, ended: u64, forgotten: bool| {
+            shared_session(&at(incoming), held.map(at).as_ref(), ended, forgotten)
+        };
+        assert_eq!(verdict(2_000, None, 0, false), SharedSession::Take);
+        assert_eq!(verdict(2_000, Some(1_000), 0, false), SharedSession::Take);
+        // This tab's own broadcast, back on the channel.
+        assert_eq!(verdict(2_000, Some(2_000), 0, false), SharedSession::Held);
+        // A renewal that finished before this tab's logout, or a newer login here.
+        assert!(matches!(
+            verdict(2_000, None, 2_500, false),
+            SharedSession::Refuse(_)
+        ));
+        assert!(matches!(
+            verdict(2_000, Some(3_000), 0, false),
+            SharedSession::Refuse(_)
+        ));
+        assert!(matches!(
+            verdict(9_000, None, 0, true),
+            SharedSession::Refuse(_)
+        ));
     }
 
     #[test]

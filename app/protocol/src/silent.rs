@@ -14,12 +14,19 @@ pub const WEB_MESSAGE_TYPE: &str = "authorization_response";
 
 /// When to renew a token: `lead` before it expires, or at 75 % of its
 /// lifetime when `lead` is more than a quarter of it (short-lived tokens),
-/// so a renewal is never scheduled before a token is even used.
+/// so a renewal is never scheduled before a token is even used; and never
+/// sooner than [`MIN_RENEWAL_GAP_MS`] after the tokens arrived.
 /// All times in milliseconds since the Unix epoch.
 pub fn renewal_deadline(received_at_ms: u64, expires_at_ms: u64, lead_ms: u64) -> u64 {
     let lifetime = expires_at_ms.saturating_sub(received_at_ms);
-    expires_at_ms - lead_ms.min(lifetime / 4)
+    let deadline = expires_at_ms.saturating_sub(lead_ms.min(lifetime / 4));
+    deadline.max(received_at_ms.saturating_add(MIN_RENEWAL_GAP_MS))
 }
+
+/// The soonest a renewal follows the tokens it replaces. A provider that
+/// answers `expires_in=0` (or with tokens already expired) would otherwise
+/// be asked again the moment each answer arrives, in a loop.
+pub const MIN_RENEWAL_GAP_MS: u64 = 2_000;
 
 /// How long to wait before renewing, from now: zero when already due. The
 /// browser's timer may fire late (throttled background tabs, a sleeping
@@ -113,11 +120,16 @@ mod tests {
     fn short_tokens_renew_at_three_quarters_of_their_lifetime() {
         assert_eq!(renewal_deadline(1_000, 121_000, 60_000), 91_000);
         assert_eq!(renewal_deadline(0, 8_000, 60_000), 6_000);
-        assert_eq!(
-            renewal_deadline(5, 5, 60_000),
-            5,
-            "an already expired token is due now"
-        );
+    }
+
+    #[test]
+    fn tokens_that_expire_at_once_are_not_renewed_in_a_loop() {
+        // expires_in=0: renewed 2 s after they arrived, not the moment they did.
+        assert_eq!(renewal_deadline(5_000, 5_000, 60_000), 7_000);
+        assert_eq!(renewal_deadline(5_000, 4_000, 60_000), 7_000);
+        // Tokens kept from long ago (restored from storage) are due at once.
+        let now = 100_000;
+        assert!(renewal_deadline(5_000, 65_000, 60_000) <= now);
     }
 
     #[test]

@@ -381,7 +381,11 @@ pub async fn with_lock_if_available<T>(
     let release_slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
     let release = js_sys::Promise::new(&mut |res, _| *release_slot.borrow_mut() = Some(res));
     let acquired_slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
-    let acquired = js_sys::Promise::new(&mut |res, _| *acquired_slot.borrow_mut() = Some(res));
+    let refused_slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let acquired = js_sys::Promise::new(&mut |res, rej| {
+        *acquired_slot.borrow_mut() = Some(res);
+        *refused_slot.borrow_mut() = Some(rej);
+    });
     let callback = {
         let acquired_slot = acquired_slot.clone();
         Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |lock: JsValue| {
@@ -391,14 +395,27 @@ pub async fn with_lock_if_available<T>(
             release.clone()
         })
     };
+    // A request the browser refuses before calling back (a document that is
+    // no longer active, say) rejects its promise: that must end the wait
+    // below, or this tab would never renew again.
+    let on_refused = Closure::<dyn FnMut(JsValue)>::new(move |error: JsValue| {
+        if let Some(f) = refused_slot.borrow_mut().take() {
+            let _ = f.call1(&JsValue::NULL, &error);
+        }
+    });
     let options = object(&[("ifAvailable", true.into())])?;
-    request.call3(&locks, &name.into(), &options, callback.as_ref())?;
+    let requested = request.call3(&locks, &name.into(), &options, callback.as_ref())?;
+    if let Some(requested) = requested.dyn_ref::<js_sys::Promise>() {
+        let _ = requested.catch(&on_refused);
+    }
     let got_it = JsFuture::from(acquired).await?.as_bool() == Some(true);
     let result = if got_it { Some(work.await) } else { None };
     if let Some(f) = release_slot.borrow_mut().take() {
         let _ = f.call0(&JsValue::NULL);
     }
-    drop(callback);
+    // Released, so the request's promise resolves: `on_refused` is not
+    // called after this.
+    drop((callback, on_refused));
     Ok(result)
 }
 

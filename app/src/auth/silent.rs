@@ -13,9 +13,10 @@ use protocol::{
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::{
-    Auth, CallbackState, LogoutStyle, RenewalState, Session,
+    Auth, CallbackState, LogoutStyle, RenewalState, Session, SharedSession,
     browser::{self},
     flow::{Origin, RANDOM_BYTES, accept_response, discovery, origin, save_transaction, tx_of},
+    shared_session,
 };
 use crate::{
     SpaConfig,
@@ -67,15 +68,16 @@ const OTHER_TAB_RENEWING: &str = "another tab is renewing";
 const RETRY_MS: u64 = 15_000;
 
 /// One silent authentication in a hidden iframe, fully validated like an
-/// interactive callback. Installs the new session on success.
+/// interactive callback. Installs the new session on success, unless the
+/// tokens were dropped or replaced since `generation` was read.
 async fn silent_authenticate(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
     reason: RenewReason,
     state: State,
+    generation: u64,
 ) -> Result<(), SilentError> {
-    let generation = auth.generation.get_untracked();
     let settings = auth.settings.get_untracked();
     let discovery = discovery(config, auth, log)
         .await
@@ -165,6 +167,13 @@ async fn silent_authenticate(
     }
     match accept_response(config, auth, log, &fragment, generation, Origin::Silent).await {
         Ok(_) => Ok(()),
+        // An answer to a renewal that a logout or a new login replaced says
+        // nothing about the session there is now.
+        Err(CallbackState::ProviderError { .. })
+            if auth.generation.get_untracked() != generation =>
+        {
+            Err(SilentError::Superseded)
+        }
         Err(CallbackState::ProviderError { error, description }) => {
             if ErrorCode::from(error.as_str()).needs_interaction() {
                 Err(SilentError::InteractionRequired(error))
@@ -201,6 +210,9 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
         return false;
     }
     auth.renewal.set(RenewalState::InFlight);
+    // Read before any await: a logout while this renewal waits for its tx
+    // or the lock must still supersede it.
+    let generation = auth.generation.get_untracked();
     // Made here, not in the attempt, so that its outcome below is a step of
     // the same flow.
     let state = match browser::random_token(RANDOM_BYTES) {
@@ -225,7 +237,7 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
     });
     let outcome = browser::with_lock_if_available(
         LOCK,
-        silent_authenticate(config, auth, log, reason, state),
+        silent_authenticate(config, auth, log, reason, state, generation),
     )
     .await;
     let now = browser::now_ms();
@@ -510,18 +522,28 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
                 return;
             };
             match message {
-                TabMessage::Session { .. } if auth.forgotten_here.get_untracked() => {
-                    log.push(EventKind::OtherTab {
-                        detail: "renewed the tokens; not taken here, where they were forgotten"
-                            .into(),
-                    });
-                }
                 TabMessage::Session { session } => {
-                    log.push(EventKind::OtherTab {
-                        detail: "renewed the tokens; using them here too".into(),
+                    let verdict = auth.session.with_untracked(|held| {
+                        shared_session(
+                            &session,
+                            held.as_ref(),
+                            auth.ended_at_ms.get_untracked(),
+                            auth.forgotten_here.get_untracked(),
+                        )
                     });
-                    auth.set_session(Some(session));
-                    auth.renewal.set(RenewalState::Idle);
+                    match verdict {
+                        SharedSession::Held => {}
+                        SharedSession::Refuse(why) => log.push(EventKind::OtherTab {
+                            detail: format!("renewed the tokens; {why}"),
+                        }),
+                        SharedSession::Take => {
+                            log.push(EventKind::OtherTab {
+                                detail: "renewed the tokens; using them here too".into(),
+                            });
+                            auth.set_session(Some(session));
+                            auth.renewal.set(RenewalState::Idle);
+                        }
+                    }
                 }
                 TabMessage::Logout => {
                     log.push(EventKind::OtherTab {
@@ -542,6 +564,7 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
 /// so that a renewal still in flight cannot bring the tokens back.
 pub fn end_local_session(auth: Auth) {
     auth.generation.update(|g| *g += 1);
+    auth.ended_at_ms.set(browser::now_ms());
     auth.set_session(None);
     auth.renewal.set(RenewalState::Idle);
     let frames = web_sys::window()
