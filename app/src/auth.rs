@@ -253,42 +253,50 @@ pub struct Auth {
     /// Set by "Forget tokens": this tab stays signed out, even when another
     /// tab renews, until it gets tokens of its own again.
     pub forgotten_here: RwSignal<bool>,
-    /// When this tab last dropped its tokens (logout here or in another tab,
-    /// "Forget tokens"), in ms since the epoch: tokens another tab shares
-    /// that arrived before then are not taken.
-    pub ended_at_ms: RwSignal<u64>,
 }
 
-/// What a tab does with tokens another tab of this origin shares.
+/// What a tab does with tokens a tab of this origin shares.
 #[cfg(any(feature = "hydrate", test))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SharedSession {
     /// Newer than anything here: use them.
     Take,
-    /// The very session this tab holds (its own broadcast comes back to it).
-    Held,
+    /// This tab's own message, come back to it.
+    Own,
     /// Not taken, and why.
     Refuse(&'static str),
 }
 
-/// Whether to take `incoming`, shared by another tab. The channel is
-/// same-origin, so the sender is this app; what it cannot know is what
-/// happened here meanwhile: messages from different tabs arrive in no set
-/// order, so a renewal that finished before a logout or a newer login must
-/// not bring its older tokens back.
+/// Who shared a session, and when, as the receiving tab sees it.
+#[cfg(any(feature = "hydrate", test))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SharedBy {
+    /// The message is this tab's own (a channel delivers to every other
+    /// object of its name, this tab's listener included).
+    pub this_tab: bool,
+    /// The tokens were asked for before a logout that some tab has counted
+    /// since (see `flow::Wanted`).
+    pub before_a_logout: bool,
+}
+
+/// Whether to take `incoming`, shared by a tab of this origin. The channel
+/// is same-origin, so the sender is this app; what it cannot know is what
+/// happened elsewhere meanwhile: messages from different tabs arrive in no
+/// set order, so a renewal that finished during a logout, or tokens older
+/// than a login made here since, must not replace what this tab holds.
 #[cfg(any(feature = "hydrate", test))]
 pub(crate) fn shared_session(
     incoming: &Session,
     held: Option<&Session>,
-    ended_at_ms: u64,
+    by: SharedBy,
     forgotten_here: bool,
 ) -> SharedSession {
-    if held == Some(incoming) {
-        SharedSession::Held
+    if by.this_tab {
+        SharedSession::Own
     } else if forgotten_here {
         SharedSession::Refuse("not taken here, where they were forgotten")
-    } else if incoming.received_at_ms <= ended_at_ms {
-        SharedSession::Refuse("not taken: they predate this tab's logout")
+    } else if by.before_a_logout {
+        SharedSession::Refuse("not taken: they were asked for before a logout")
     } else if held.is_some_and(|held| incoming.received_at_ms < held.received_at_ms) {
         SharedSession::Refuse("not taken: older than the tokens this tab holds")
     } else {
@@ -312,7 +320,6 @@ impl Auth {
             renewal: RwSignal::new(RenewalState::Idle),
             generation: RwSignal::new(0),
             forgotten_here: RwSignal::new(false),
-            ended_at_ms: RwSignal::new(0),
         }
     }
 
@@ -419,26 +426,34 @@ mod tests {
             received_at_ms,
             ..session()
         };
-        let verdict = |incoming: u64, held: Option<u64>, ended: u64, forgotten: bool| {
-            shared_session(&at(incoming), held.map(at).as_ref(), ended, forgotten)
+        let other = SharedBy {
+            this_tab: false,
+            before_a_logout: false,
         };
-        assert_eq!(verdict(2_000, None, 0, false), SharedSession::Take);
-        assert_eq!(verdict(2_000, Some(1_000), 0, false), SharedSession::Take);
+        let verdict = |incoming: u64, held: Option<u64>, by: SharedBy, forgotten: bool| {
+            shared_session(&at(incoming), held.map(at).as_ref(), by, forgotten)
+        };
+        assert_eq!(verdict(2_000, None, other, false), SharedSession::Take);
+        assert_eq!(
+            verdict(2_000, Some(1_000), other, false),
+            SharedSession::Take
+        );
         // This tab's own broadcast, back on the channel.
-        assert_eq!(verdict(2_000, Some(2_000), 0, false), SharedSession::Held);
-        // A renewal that finished before this tab's logout, or a newer login here.
-        assert!(matches!(
-            verdict(2_000, None, 2_500, false),
-            SharedSession::Refuse(_)
-        ));
-        assert!(matches!(
-            verdict(2_000, Some(3_000), 0, false),
-            SharedSession::Refuse(_)
-        ));
-        assert!(matches!(
-            verdict(9_000, None, 0, true),
-            SharedSession::Refuse(_)
-        ));
+        let own = SharedBy {
+            this_tab: true,
+            ..other
+        };
+        assert_eq!(verdict(2_000, Some(2_000), own, false), SharedSession::Own);
+        // Asked for before a logout, even if they arrived after it.
+        let stale = SharedBy {
+            before_a_logout: true,
+            ..other
+        };
+        let refused = |v| matches!(v, SharedSession::Refuse(_));
+        assert!(refused(verdict(9_000, None, stale, false)));
+        // Older than a login made here since; or this tab forgot its tokens.
+        assert!(refused(verdict(2_000, Some(3_000), other, false)));
+        assert!(refused(verdict(9_000, None, other, true)));
     }
 
     #[test]

@@ -313,8 +313,14 @@ test("two tabs renew one at a time and a logout in one signs out the other", asy
   expect(silent).toBe(1);
   // One tab waited and took the other's tokens; the tab that renewed hears
   // its own broadcast back and does not take it for another tab's.
-  await expect.poll(() => inBoth("Another tab: is already renewing")).toBe(1);
-  await expect.poll(() => inBoth("Another tab: renewed the tokens; using them here too")).toBe(1);
+  const [renewer, waiter] = (await countLogLines(first, RENEWED)) === 1 ? [first, second] : [second, first];
+  const taken = "Another tab: renewed the tokens; using them here too";
+  await expect.poll(() => countLogLines(waiter, taken)).toBe(1);
+  await renewer.waitForTimeout(500); // anything later would have come by now
+  expect(await countLogLines(waiter, "Another tab: is already renewing")).toBe(1);
+  expect(await countLogLines(waiter, "not taken")).toBe(0);
+  expect(await countLogLines(renewer, "Another tab")).toBe(0);
+  expect(await countLogLines(waiter, RENEWED)).toBe(0);
   await setLatency(request, 0);
 
   await first.getByRole("button", { name: "Log out" }).click();

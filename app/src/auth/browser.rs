@@ -419,6 +419,25 @@ pub async fn with_lock_if_available<T>(
     Ok(result)
 }
 
+/// Where every tab of this origin counts the logouts: in `localStorage`,
+/// which all of them read and write synchronously, so a tab can tell,
+/// without any message or clock, whether a logout happened anywhere since
+/// it read the count.
+const LOGOUT_EPOCH_KEY: &str = "implicit.logout-epoch";
+
+/// How many logouts this origin has seen (0 without `localStorage`).
+pub fn logout_epoch() -> u64 {
+    <gloo_storage::LocalStorage as gloo_storage::Storage>::get(LOGOUT_EPOCH_KEY).unwrap_or(0)
+}
+
+/// Counts a logout, before any tab is told of it.
+pub fn count_logout() {
+    let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
+        LOGOUT_EPOCH_KEY,
+        logout_epoch().wrapping_add(1),
+    );
+}
+
 /// A `performance.mark`, so a benchmark (or the browser's performance panel)
 /// can time the flow's steps without the app exposing anything else.
 pub fn mark(name: &str) {

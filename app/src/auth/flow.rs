@@ -294,24 +294,25 @@ pub async fn complete_callback(
             "cannot remove the tokens from the URL: {e}"
         )));
     }
-    let generation = auth.generation.get_untracked();
+    let wanted = Wanted::now(auth);
     let transaction =
-        accept_response(config, auth, log, &hash, generation, Origin::Interactive).await?;
+        accept_response(config, auth, log, &hash, wanted, Origin::Interactive).await?;
     Ok(safe_return_path(&transaction.return_to).to_owned())
 }
 
 /// Checks an authorization response given in fragment form (`name=value&…`)
 /// against the transaction its `state` names, validates its tokens and, when
 /// everything passes, makes them the session. Used by the callback page and
-/// by silent authentication alike. `generation` is the session generation
-/// the request was sent under: if a logout or another login happened while
-/// the response was being validated, the tokens are dropped, not installed.
+/// by silent authentication alike. `wanted` was read when the response was
+/// asked for (or arrived): if a logout (in any tab) or another login
+/// happened while it was being validated, the tokens are dropped, not
+/// installed.
 pub(super) async fn accept_response(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
     fragment: &str,
-    generation: u64,
+    wanted: Wanted,
     origin: Origin,
 ) -> Result<Transaction, CallbackState> {
     let refuse = |log: &EventLog, kind: EventKind, why: String| {
@@ -460,7 +461,7 @@ pub(super) async fn accept_response(
         session.id_token = Some(Token::new(id_token));
     }
 
-    if auth.generation.get_untracked() != generation {
+    if !wanted.still(auth) {
         log.push(EventKind::ResponseChecked {
             check: ResponseCheck::StillWanted,
             passed: false,
@@ -493,6 +494,38 @@ pub(super) async fn accept_response(
     auth.forgotten_here.set(false);
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
+}
+
+/// What tokens must still find to be installed: the session generation of
+/// this tab (no logout, "Forget tokens" or new login here) and the logout
+/// count of every tab (no logout anywhere) as they were when the tokens
+/// were asked for. Messages between tabs arrive in no set order; this
+/// shared count is what keeps a renewal that finishes during a logout in
+/// another tab from bringing tokens back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Wanted {
+    generation: u64,
+    logout_epoch: u64,
+}
+
+impl Wanted {
+    /// As things are now.
+    pub(super) fn now(auth: Auth) -> Self {
+        Self {
+            generation: auth.generation.get_untracked(),
+            logout_epoch: browser::logout_epoch(),
+        }
+    }
+
+    /// Whether nothing has dropped the tokens since.
+    pub(super) fn still(self, auth: Auth) -> bool {
+        self == Self::now(auth)
+    }
+
+    /// The logout count the tokens were asked for under.
+    pub(super) fn logout_epoch(self) -> u64 {
+        self.logout_epoch
+    }
 }
 
 /// Where an authorization response came from.

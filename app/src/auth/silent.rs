@@ -13,9 +13,11 @@ use protocol::{
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::{
-    Auth, CallbackState, LogoutStyle, RenewalState, Session, SharedSession,
+    Auth, CallbackState, LogoutStyle, RenewalState, Session, SharedBy, SharedSession,
     browser::{self},
-    flow::{Origin, RANDOM_BYTES, accept_response, discovery, origin, save_transaction, tx_of},
+    flow::{
+        Origin, RANDOM_BYTES, Wanted, accept_response, discovery, origin, save_transaction, tx_of,
+    },
     shared_session,
 };
 use crate::{
@@ -69,14 +71,14 @@ const RETRY_MS: u64 = 15_000;
 
 /// One silent authentication in a hidden iframe, fully validated like an
 /// interactive callback. Installs the new session on success, unless the
-/// tokens were dropped or replaced since `generation` was read.
+/// tokens were dropped or replaced since `wanted` was read.
 async fn silent_authenticate(
     config: &SpaConfig,
     auth: Auth,
     log: EventLog,
     reason: RenewReason,
     state: State,
-    generation: u64,
+    wanted: Wanted,
 ) -> Result<(), SilentError> {
     let settings = auth.settings.get_untracked();
     let discovery = discovery(config, auth, log)
@@ -157,23 +159,16 @@ async fn silent_authenticate(
             "implicit.tx.{state}"
         ));
         // A logout removes the iframe: then there was no answer to wait for.
-        if auth.generation.get_untracked() != generation {
+        if !wanted.still(auth) {
             return Err(SilentError::Superseded);
         }
         return Err(SilentError::Timeout);
     };
-    if auth.generation.get_untracked() != generation {
+    if !wanted.still(auth) {
         return Err(SilentError::Superseded);
     }
-    match accept_response(config, auth, log, &fragment, generation, Origin::Silent).await {
+    match accept_response(config, auth, log, &fragment, wanted, Origin::Silent).await {
         Ok(_) => Ok(()),
-        // An answer to a renewal that a logout or a new login replaced says
-        // nothing about the session there is now.
-        Err(CallbackState::ProviderError { .. })
-            if auth.generation.get_untracked() != generation =>
-        {
-            Err(SilentError::Superseded)
-        }
         Err(CallbackState::ProviderError { error, description }) => {
             if ErrorCode::from(error.as_str()).needs_interaction() {
                 Err(SilentError::InteractionRequired(error))
@@ -212,7 +207,7 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
     auth.renewal.set(RenewalState::InFlight);
     // Read before any await: a logout while this renewal waits for its tx
     // or the lock must still supersede it.
-    let generation = auth.generation.get_untracked();
+    let wanted = Wanted::now(auth);
     // Made here, not in the attempt, so that its outcome below is a step of
     // the same flow.
     let state = match browser::random_token(RANDOM_BYTES) {
@@ -237,17 +232,23 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
     });
     let outcome = browser::with_lock_if_available(
         LOCK,
-        silent_authenticate(config, auth, log, reason, state, generation),
+        silent_authenticate(config, auth, log, reason, state, wanted),
     )
     .await;
     let now = browser::now_ms();
+    // Whatever the answer said, a logout or a new login since it was asked
+    // for makes it an answer about a session there no longer is.
+    let outcome = match outcome {
+        Ok(Some(Err(_))) if !wanted.still(auth) => Ok(Some(Err(SilentError::Superseded))),
+        outcome => outcome,
+    };
     match outcome {
         Ok(Some(Ok(()))) => {
             log.push(EventKind::SilentFinished {
                 passed: true,
                 detail: "new tokens validated and in memory".into(),
             });
-            share_session(auth);
+            share_session(auth, wanted);
             auth.renewal.set(RenewalState::Idle);
             true
         }
@@ -486,8 +487,13 @@ pub fn start_session_manager(config: SpaConfig, auth: Auth, log: EventLog) {
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum TabMessage {
-    /// New tokens, renewed by the sending tab.
-    Session { session: Session },
+    /// New tokens, renewed by the sending tab (`from`), asked for when the
+    /// origin had seen `logout_epoch` logouts.
+    Session {
+        session: Session,
+        from: String,
+        logout_epoch: u64,
+    },
     /// The user logged out in the sending tab.
     Logout,
 }
@@ -502,9 +508,18 @@ fn post_to_tabs(message: &TabMessage) {
     }
 }
 
-fn share_session(auth: Auth) {
+thread_local! {
+    /// This tab's name on the channel: its own messages come back to it.
+    static TAB_ID: String = browser::random_token(16).unwrap_or_default();
+}
+
+fn share_session(auth: Auth, wanted: Wanted) {
     if let Some(session) = auth.session.get_untracked() {
-        post_to_tabs(&TabMessage::Session { session });
+        post_to_tabs(&TabMessage::Session {
+            session,
+            from: TAB_ID.with(String::clone),
+            logout_epoch: wanted.logout_epoch(),
+        });
     }
 }
 
@@ -522,17 +537,24 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
                 return;
             };
             match message {
-                TabMessage::Session { session } => {
+                TabMessage::Session {
+                    session,
+                    from,
+                    logout_epoch,
+                } => {
                     let verdict = auth.session.with_untracked(|held| {
                         shared_session(
                             &session,
                             held.as_ref(),
-                            auth.ended_at_ms.get_untracked(),
+                            SharedBy {
+                                this_tab: TAB_ID.with(|id| *id == from),
+                                before_a_logout: logout_epoch != browser::logout_epoch(),
+                            },
                             auth.forgotten_here.get_untracked(),
                         )
                     });
                     match verdict {
-                        SharedSession::Held => {}
+                        SharedSession::Own => {}
                         SharedSession::Refuse(why) => log.push(EventKind::OtherTab {
                             detail: format!("renewed the tokens; {why}"),
                         }),
@@ -564,7 +586,6 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
 /// so that a renewal still in flight cannot bring the tokens back.
 pub fn end_local_session(auth: Auth) {
     auth.generation.update(|g| *g += 1);
-    auth.ended_at_ms.set(browser::now_ms());
     auth.set_session(None);
     auth.renewal.set(RenewalState::Idle);
     let frames = web_sys::window()
@@ -591,6 +612,9 @@ pub async fn logout(config: &SpaConfig, auth: Auth, log: EventLog) -> Result<(),
     let id_token = auth
         .session
         .with_untracked(|s| s.as_ref().and_then(|s| s.id_token.clone()));
+    // Counted first: from now on no tab installs or takes tokens asked for
+    // before this logout, whatever order the messages arrive in.
+    browser::count_logout();
     end_local_session(auth);
     post_to_tabs(&TabMessage::Logout);
     log.push(EventKind::SignedOut {
