@@ -33,20 +33,6 @@ pub const CALLBACK_FRAGMENT_VARIABLE: &str = "__implicitCallbackFragment";
 /// hydrated; the app then reads it from a variable it deletes at once.
 pub const CALLBACK_SCRUB_SCRIPT: &str = "if(location.pathname===\"/callback\"&&location.hash){window.__implicitCallbackFragment=location.hash;history.replaceState(null,\"\",location.pathname);}";
 
-/// The page's script policy (CSP Level 3), given the nonce `leptos_axum`
-/// makes for each response: only scripts carrying it (the shell's own:
-/// the scrub script, hydration, live reload) or from this origin (the app's
-/// JS) run, and WebAssembly may be compiled. With tokens in this page's
-/// memory, a script injected into it could take them (the exposure of
-/// tokens issued to the browser, RFC 9700 §2.1.2): this is the defence in
-/// depth behind escaping everything the page shows.
-/// `object-src` and `base-uri` close the usual ways around a script policy.
-pub fn script_policy(nonce: &str) -> String {
-    format!(
-        "script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'"
-    )
-}
-
 /// The HTML document the server sends. The [`SpaConfig`] in context is
 /// embedded as JSON so that the browser starts with the same settings the
 /// server rendered with.
@@ -54,19 +40,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let config_json = use_context::<SpaConfig>()
         .map(|config| config.to_script_json())
         .unwrap_or_default();
-    // The nonce is made per response, inside the render, so the policy that
-    // names it is stated here, first in the head, before any script; the
-    // server's headers add what a `<meta>` policy cannot (`frame-ancestors`).
+    // The response's nonce (`leptos_axum` makes one per response, and the
+    // server's script policy names it): without it this script would not run.
     let nonce = leptos::nonce::use_nonce();
-    let policy = nonce.as_ref().map(|nonce| script_policy(nonce));
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
-                {policy.map(|policy| view! {
-                    <meta http-equiv="Content-Security-Policy" content=policy/>
-                })}
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
                 <script nonce=nonce inner_html=CALLBACK_SCRUB_SCRIPT></script>

@@ -46,8 +46,10 @@ impl Framing<'_> {
 }
 
 /// The CSP of every HTML page: nothing but the issuer's own stylesheet and
-/// images, no script, no `<base>`.
-const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'";
+/// images (and the page's empty `data:` icon, which keeps the browser from
+/// asking for `/favicon.ico`), no script, no `<base>`.
+const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'";
 
 /// An HTML page.
 pub fn html(status: StatusCode, page: Markup, framing: Framing<'_>) -> Response {
