@@ -328,6 +328,23 @@ test("two tabs renew one at a time and a logout in one signs out the other", asy
   await expect(first.getByTestId("signed-out")).toBeVisible({ timeout: 15_000 });
 });
 
+test("a renewal that a logout counted in another tab overtakes installs nothing", async ({ page, request }) => {
+  await firstLogin(page);
+  await openPage(page, "Session");
+  await setLatency(request, 1_500);
+  await page.getByRole("button", { name: "Renew now" }).click();
+  // As another tab's logout, counted in storage before its message arrives.
+  await page.evaluate(() => localStorage.setItem("implicit.logout-count", "7"));
+  await expect(page.getByTestId("event-log")).toContainText(
+    "Silent authentication failed: a logout or another login happened meanwhile; nothing installed",
+    { timeout: 10_000 },
+  );
+  await setLatency(request, 0);
+  // Nothing was installed, and the tokens from before are still held.
+  expect(await countLogLines(page, RENEWED)).toBe(0);
+  await expect(page.getByTestId("user-name")).toBeVisible();
+});
+
 test("tokens forgotten in one tab stay forgotten there when another tab renews", async ({ context }) => {
   const first = await context.newPage();
   await firstLogin(first);

@@ -41,9 +41,12 @@ pub fn router(options: LeptosOptions, config: SpaConfig) -> Router {
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context(context, shell))
+        // Pages replace it with their own (`page_policy`); anything else
+        // gets one that runs nothing, so a page rendered without its nonce
+        // would fail closed, not open.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'self'; object-src 'none'; base-uri 'none'"),
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'; base-uri 'none'"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
@@ -74,7 +77,8 @@ pub fn page_policy(nonce: &str) -> String {
 
 /// Sets the page's policy on the response being rendered. Called in each
 /// render's context, after `leptos_axum` has made the nonce; a static file
-/// has none, and keeps the router's default policy.
+/// has none, and keeps the router's default policy (which a script or wasm
+/// file does not obey, and needs not).
 fn state_page_policy() {
     let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) else {
         return;

@@ -419,23 +419,51 @@ pub async fn with_lock_if_available<T>(
     Ok(result)
 }
 
-/// Where every tab of this origin counts the logouts: in `localStorage`,
-/// which all of them read and write synchronously, so a tab can tell,
-/// without any message or clock, whether a logout happened anywhere since
-/// it read the count.
-const LOGOUT_EPOCH_KEY: &str = "implicit.logout-epoch";
+/// Where the tabs of this origin count logouts. `localStorage` is shared,
+/// but a browser may show a tab another tab's write a little later, so each
+/// logout's count also travels in the logout message, and each tab keeps the
+/// highest count it has seen either way ([`logouts_seen`]).
+const LOGOUT_COUNT_KEY: &str = "implicit.logout-count";
 
-/// How many logouts this origin has seen (0 without `localStorage`).
-pub fn logout_epoch() -> u64 {
-    <gloo_storage::LocalStorage as gloo_storage::Storage>::get(LOGOUT_EPOCH_KEY).unwrap_or(0)
+thread_local! {
+    /// The highest logout count this tab has seen.
+    static LOGOUTS_SEEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// Counts a logout, before any tab is told of it.
-pub fn count_logout() {
-    let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
-        LOGOUT_EPOCH_KEY,
-        logout_epoch().wrapping_add(1),
-    );
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The highest logout count this tab knows of: its own, another tab's
+/// message's, or the stored one (0 when storage is blocked: then only the
+/// messages count).
+pub fn logouts_seen() -> u64 {
+    let stored = local_storage()
+        .and_then(|storage| storage.get_item(LOGOUT_COUNT_KEY).ok().flatten())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(0);
+    LOGOUTS_SEEN.with(|seen| {
+        let highest = seen.get().max(stored);
+        seen.set(highest);
+        highest
+    })
+}
+
+/// Takes note of a logout count another tab sent.
+pub fn note_logouts(count: u64) {
+    LOGOUTS_SEEN.with(|seen| seen.set(seen.get().max(count)));
+}
+
+/// Counts a logout, before any tab is told of it; returns the new count,
+/// for the message that tells them.
+pub fn count_logout() -> u64 {
+    let count = logouts_seen().saturating_add(1);
+    note_logouts(count);
+    if let Some(storage) = local_storage() {
+        // Storage full or blocked: the message still carries the count.
+        let _ = storage.set_item(LOGOUT_COUNT_KEY, &count.to_string());
+    }
+    count
 }
 
 /// A `performance.mark`, so a benchmark (or the browser's performance panel)

@@ -498,10 +498,10 @@ pub(super) async fn accept_response(
 
 /// What tokens must still find to be installed: the session generation of
 /// this tab (no logout, "Forget tokens" or new login here) and the logout
-/// count of every tab (no logout anywhere) as they were when the tokens
-/// were asked for. Messages between tabs arrive in no set order; this
-/// shared count is what keeps a renewal that finishes during a logout in
-/// another tab from bringing tokens back.
+/// count it knows of (no logout in any tab) as they were when the tokens
+/// were asked for. Messages between tabs arrive in no set order; the count
+/// (see [`browser::logouts_seen`]) is what keeps a renewal that finishes
+/// during a logout in another tab from bringing tokens back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Wanted {
     generation: u64,
@@ -513,7 +513,7 @@ impl Wanted {
     pub(super) fn now(auth: Auth) -> Self {
         Self {
             generation: auth.generation.get_untracked(),
-            logout_epoch: browser::logout_epoch(),
+            logout_epoch: browser::logouts_seen(),
         }
     }
 

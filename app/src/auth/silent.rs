@@ -235,13 +235,17 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
         silent_authenticate(config, auth, log, reason, state, wanted),
     )
     .await;
+    // Whatever came of it, a logout or a new login since it was asked for
+    // makes it about a session there no longer is: it changes nothing more
+    // here (a newer renewal may be running) and is shared with no tab.
+    if !wanted.still(auth) {
+        log.push(EventKind::SilentFinished {
+            passed: false,
+            detail: "a logout or another login happened meanwhile; nothing installed".into(),
+        });
+        return false;
+    }
     let now = browser::now_ms();
-    // Whatever the answer said, a logout or a new login since it was asked
-    // for makes it an answer about a session there no longer is.
-    let outcome = match outcome {
-        Ok(Some(Err(_))) if !wanted.still(auth) => Ok(Some(Err(SilentError::Superseded))),
-        outcome => outcome,
-    };
     match outcome {
         Ok(Some(Ok(()))) => {
             log.push(EventKind::SilentFinished {
@@ -494,8 +498,8 @@ enum TabMessage {
         from: String,
         logout_epoch: u64,
     },
-    /// The user logged out in the sending tab.
-    Logout,
+    /// The user logged out in the sending tab: the origin's logout count.
+    Logout { count: u64 },
 }
 
 fn post_to_tabs(message: &TabMessage) {
@@ -542,16 +546,13 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
                     from,
                     logout_epoch,
                 } => {
+                    let by = SharedBy {
+                        this_tab: !from.is_empty() && TAB_ID.with(|id| *id == from),
+                        before_a_logout: logout_epoch < browser::logouts_seen(),
+                    };
+                    let forgotten_here = auth.forgotten_here.get_untracked();
                     let verdict = auth.session.with_untracked(|held| {
-                        shared_session(
-                            &session,
-                            held.as_ref(),
-                            SharedBy {
-                                this_tab: TAB_ID.with(|id| *id == from),
-                                before_a_logout: logout_epoch != browser::logout_epoch(),
-                            },
-                            auth.forgotten_here.get_untracked(),
-                        )
+                        shared_session(&session, held.as_ref(), by, forgotten_here)
                     });
                     match verdict {
                         SharedSession::Own => {}
@@ -567,7 +568,8 @@ fn listen_to_other_tabs(auth: Auth, log: EventLog) {
                         }
                     }
                 }
-                TabMessage::Logout => {
+                TabMessage::Logout { count } => {
+                    browser::note_logouts(count);
                     log.push(EventKind::OtherTab {
                         detail: "logged out; signing out here too".into(),
                     });
@@ -614,9 +616,9 @@ pub async fn logout(config: &SpaConfig, auth: Auth, log: EventLog) -> Result<(),
         .with_untracked(|s| s.as_ref().and_then(|s| s.id_token.clone()));
     // Counted first: from now on no tab installs or takes tokens asked for
     // before this logout, whatever order the messages arrive in.
-    browser::count_logout();
+    let count = browser::count_logout();
     end_local_session(auth);
-    post_to_tabs(&TabMessage::Logout);
+    post_to_tabs(&TabMessage::Logout { count });
     log.push(EventKind::SignedOut {
         reason: "logout".into(),
     });
