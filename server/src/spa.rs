@@ -117,7 +117,8 @@ pub const SILENT_CALLBACK_PATH: &str = "/silent-callback.html";
 const SILENT_CALLBACK_SCRIPT: &str = "parent.postMessage({type:\"implicit.silent-callback\",fragment:location.hash},location.origin);history.replaceState(null,\"\",location.pathname);";
 
 /// `GET /silent-callback.html`. Only its own script may run (a CSP hash),
-/// only this origin may frame it, and nothing is cached or leaks by referrer.
+/// only this origin may frame it, and nothing is cached (like every SPA
+/// response, it sends no `Referer`: see [`router`]).
 async fn silent_callback_get() -> impl IntoResponse {
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Silent authentication</title></head><body><script>{SILENT_CALLBACK_SCRIPT}</script></body></html>"
@@ -139,10 +140,6 @@ async fn silent_callback_get() -> impl IntoResponse {
             ),
             (header::CONTENT_SECURITY_POLICY, csp),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            (
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            ),
         ],
         html,
     )

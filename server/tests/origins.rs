@@ -154,6 +154,7 @@ async fn the_silent_callback_page_runs_only_its_own_script_and_only_in_our_frame
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'self'"), "{csp}");
     assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
     let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
     let html = String::from_utf8(body.to_vec()).unwrap();
     let script = html

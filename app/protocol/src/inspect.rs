@@ -278,6 +278,15 @@ mod tests {
         fields.iter().find(|f| f.name == name).unwrap()
     }
 
+    /// No header parameter or claim is said checked by this client.
+    fn claims_no_check(inspected: &Inspected) -> bool {
+        inspected
+            .header
+            .iter()
+            .chain(&inspected.claims)
+            .all(|f| f.checked_by.is_none())
+    }
+
     #[test]
     fn an_id_token_shows_each_claim_with_its_meaning_its_rule_and_its_check() {
         let now = 1_764_230_400; // 2025-11-27 08:00:00 UTC
@@ -330,13 +339,7 @@ mod tests {
             json!({"iss": "i", "scope": "openid read:messages", "client_id": "spa"}),
         );
         let inspected = inspect(&access_token, &TokenKind::AccessToken).unwrap();
-        assert!(
-            inspected
-                .header
-                .iter()
-                .chain(&inspected.claims)
-                .all(|f| f.checked_by.is_none())
-        );
+        assert!(claims_no_check(&inspected));
         assert_eq!(
             field(&inspected.claims, "scope").about.unwrap().spec,
             spec::RFC9068_CLAIMS
@@ -409,13 +412,7 @@ mod tests {
         // Nothing passed (a session stored before checks were kept): nothing
         // is said checked.
         let inspected = inspect(&id_token, &TokenKind::IdToken { passed: vec![] }).unwrap();
-        assert!(
-            inspected
-                .header
-                .iter()
-                .chain(&inspected.claims)
-                .all(|f| f.checked_by.is_none())
-        );
+        assert!(claims_no_check(&inspected));
     }
 
     #[test]

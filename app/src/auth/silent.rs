@@ -238,6 +238,7 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
     // Whatever came of it, a logout or a new login since it was asked for
     // makes it about a session there no longer is: it changes nothing more
     // here (a newer renewal may be running) and is shared with no tab.
+    // Every `SilentError::Superseded` ends here.
     if !wanted.still(auth) {
         log.push(EventKind::SilentFinished {
             passed: false,
@@ -286,10 +287,6 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
             }
             false
         }
-        Ok(Some(Err(SilentError::Superseded))) => {
-            auth.renewal.set(RenewalState::Idle);
-            false
-        }
         Ok(Some(Err(error))) => {
             let reason = match error {
                 SilentError::Timeout => {
@@ -297,7 +294,8 @@ pub async fn renew(config: &SpaConfig, auth: Auth, log: EventLog, reason: RenewR
                     format!("no answer from the provider within {secs} s")
                 }
                 SilentError::Failed(why) => why,
-                _ => String::new(),
+                // Both handled above.
+                SilentError::InteractionRequired(_) | SilentError::Superseded => String::new(),
             };
             log.push(EventKind::SilentFinished {
                 passed: false,
