@@ -139,6 +139,15 @@ export async function setLifetimes(
   expect(response.ok(), await response.text()).toBeTruthy();
 }
 
+/**
+ * Makes the issuer answer with a `scope` that names only the API's scopes,
+ * as some certified providers do (dev control).
+ */
+export async function setNarrowScope(request: APIRequestContext, enabled: boolean): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/narrow-scope`, { data: { enabled } });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
 /** Delays the issuer's /authorize answers (dev control). */
 export async function setLatency(request: APIRequestContext, ms: number): Promise<void> {
   const response = await request.post(`${ISSUER}/dev/latency`, { data: { ms } });

@@ -69,6 +69,13 @@ pub struct Session {
     pub access_token_expires_at_ms: Option<u64>,
     /// The granted scopes (RFC 6749 §3.3: the response's, else the request's).
     pub scope: ScopeSet,
+    /// The scopes asked for: the configured ones and any added by
+    /// incremental consent. A renewal asks for these again, never for the
+    /// granted `scope`, which a provider may narrow (RFC 6749 §4.2.2), say
+    /// to the API's scopes without `openid`. Empty in a session stored
+    /// before it was kept, which renews with the configured scope.
+    #[serde(default)]
+    pub requested_scope: ScopeSet,
     /// The validated ID token, when one was asked for.
     pub id_token: Option<Token>,
     /// Its claims, all checks passed.
@@ -98,6 +105,17 @@ impl Session {
             .iter()
             .find_map(|k| self.id_claims.get(*k).and_then(Value::as_str))
     }
+}
+
+/// What a silent renewal asks for: the scopes `session` was requested with,
+/// else (signed out, or a session stored before they were kept) the
+/// configured ones.
+pub fn renewal_scope(session: Option<&Session>, configured: &ScopeSet) -> ScopeSet {
+    session
+        .map(|s| &s.requested_scope)
+        .filter(|requested| !requested.is_empty())
+        .unwrap_or(configured)
+        .clone()
 }
 
 /// Where the session's tokens are kept between page loads (the token
@@ -412,6 +430,7 @@ mod tests {
             access_token: Some(Token::new("at".into())),
             access_token_expires_at_ms: Some(2_000),
             scope: ScopeSet::default(),
+            requested_scope: ScopeSet::default(),
             id_token: Some(Token::new("it".into())),
             id_claims: Map::new(),
             id_token_checks: vec![IdTokenCheck::Algorithm, IdTokenCheck::Nonce],
@@ -454,6 +473,30 @@ mod tests {
         // Older than a login made here since; or this tab forgot its tokens.
         assert!(refused(verdict(2_000, Some(3_000), other, false)));
         assert!(refused(verdict(9_000, None, other, true)));
+    }
+
+    #[test]
+    fn a_renewal_asks_for_the_requested_scope_not_the_narrowed_grant() {
+        let scopes = |s: &str| s.parse::<ScopeSet>().unwrap();
+        let configured = scopes("openid profile read:messages");
+        // The provider granted only the API's scope; incremental consent
+        // had added write:messages to the request.
+        let narrowed = Session {
+            scope: scopes("read:messages"),
+            requested_scope: scopes("openid profile read:messages write:messages"),
+            ..session()
+        };
+        assert_eq!(
+            renewal_scope(Some(&narrowed), &configured),
+            scopes("openid profile read:messages write:messages")
+        );
+        // Signed out, or stored before the requested scope was kept.
+        assert_eq!(renewal_scope(None, &configured), configured);
+        let older = Session {
+            scope: scopes("read:messages"),
+            ..session()
+        };
+        assert_eq!(renewal_scope(Some(&older), &configured), configured);
     }
 
     #[test]

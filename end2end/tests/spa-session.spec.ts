@@ -13,6 +13,7 @@ import {
   resetIssuer,
   setLatency,
   setLifetimes,
+  setNarrowScope,
   waitForApp,
 } from "../helpers";
 
@@ -39,6 +40,33 @@ test("with short-lived tokens, two silent renewals happen with no visible naviga
 
   await openPage(page, "API");
   await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
+  await expect(page.getByTestId("api-status")).toHaveText("200");
+});
+
+test("a provider that narrows the granted scope to the API's: renewals ask for the requested scope and keep succeeding", async ({
+  page,
+  request,
+}) => {
+  await setNarrowScope(request, true);
+  await setLifetimes(request, { access_token_secs: 4, id_token_secs: 4 });
+  const asked: string[][] = [];
+  page.on("request", (r) => {
+    if (isSilentAuthorize(r.url())) asked.push((new URL(r.url()).searchParams.get("scope") ?? "").split(" "));
+  });
+  await firstLogin(page);
+  await openPage(page, "Session");
+  await expect(page.getByTestId("granted-scope")).toHaveText("read:messages");
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId("session-ended")).toHaveCount(0);
+  await expect(page.getByTestId("event-log")).not.toContainText("lacks");
+  // Every renewal (after the page-load attempt) asked for openid again.
+  expect(asked.length).toBeGreaterThanOrEqual(3);
+  for (const scope of asked) expect(scope).toEqual(expect.arrayContaining(["openid", "profile", "read:messages"]));
+  await expect(page.getByTestId("requested-scope")).toHaveText("email openid profile read:messages");
+  await expect(page.getByTestId("granted-scope")).toHaveText("read:messages");
+
+  await openPage(page, "API");
+  await page.getByRole("button", { name: "GET /api/private-scoped", exact: true }).click();
   await expect(page.getByTestId("api-status")).toHaveText("200");
 });
 

@@ -381,6 +381,34 @@ async fn lifetimes_can_be_shortened_at_run_time() {
     assert_eq!(id["exp"].as_u64().unwrap() - id["iat"].as_u64().unwrap(), 7);
 }
 
+/// As some certified providers answer: the response's `scope` names only
+/// the API's scopes (RFC 6749 §4.2.2), while the tokens are as requested.
+#[tokio::test]
+async fn narrow_scope_names_only_the_apis_scopes_in_the_response() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let response = issuer
+        .post_json("/dev/narrow-scope", json!({"enabled": true}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(dev_state(&issuer).await["narrow_scope"], true);
+    let tokens = issuer.silent_authorization(&request()).await;
+    assert_eq!(tokens["scope"], "read:messages");
+    let access = issuer
+        .decode(&tokens["access_token"], API)
+        .await
+        .unwrap()
+        .claims;
+    assert_eq!(access["scope"], "email openid profile read:messages");
+    assert!(tokens.contains_key("id_token"), "openid was still granted");
+
+    issuer
+        .post_json("/dev/narrow-scope", json!({"enabled": false}))
+        .await;
+    let tokens = issuer.silent_authorization(&request()).await;
+    assert_eq!(tokens["scope"], "email openid profile read:messages");
+}
+
 #[tokio::test]
 async fn revoking_consent_makes_silent_renewal_answer_consent_required() {
     let issuer = spawn().await;
@@ -421,11 +449,15 @@ async fn reset_restores_the_configured_tenant() {
     issuer
         .post_json("/dev/lifetimes", json!({"access_token_secs": 5}))
         .await;
+    issuer
+        .post_json("/dev/narrow-scope", json!({"enabled": true}))
+        .await;
     let response = issuer.post_json("/dev/reset", json!({})).await;
     assert_eq!(response.status(), StatusCode::OK);
     let state = dev_state(&issuer).await;
     assert_eq!(state["faults"], json!([]));
     assert_eq!(state["latency_ms"], 0);
+    assert_eq!(state["narrow_scope"], false);
     assert_eq!(state["lifetimes"]["access_token_secs"], 120);
     assert_eq!(state["sessions"], json!([]));
     assert_eq!(state["consents"], json!([]));

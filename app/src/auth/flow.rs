@@ -422,6 +422,7 @@ pub(super) async fn accept_response(
             .scope
             .clone()
             .unwrap_or_else(|| transaction.scope.clone()),
+        requested_scope: transaction.scope.clone(),
         id_token: None,
         id_claims: serde_json::Map::new(),
         id_token_checks: Vec::new(),

@@ -18,7 +18,7 @@ use super::{
     flow::{
         Origin, RANDOM_BYTES, Wanted, accept_response, discovery, origin, save_transaction, tx_of,
     },
-    shared_session,
+    renewal_scope, shared_session,
 };
 use crate::{
     SpaConfig,
@@ -92,12 +92,13 @@ async fn silent_authenticate(
     let random =
         || browser::random_token(RANDOM_BYTES).map_err(|e| SilentError::Failed(e.to_string()));
     let nonce = Nonce::new(random()?);
-    let scope: ScopeSet = auth
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.scope.clone()))
-        .filter(|s| !s.is_empty())
-        .map_or_else(|| config.scope.parse(), Ok)
+    let configured: ScopeSet = config
+        .scope
+        .parse()
         .map_err(|e| SilentError::Failed(format!("scope: {e}")))?;
+    let scope = auth
+        .session
+        .with_untracked(|s| renewal_scope(s.as_ref(), &configured));
     let redirect_uri = RedirectUri::parse(format!("{own_origin}/silent-callback.html"))
         .map_err(|e| SilentError::Failed(e.to_string()))?;
     let request = AuthorizationRequest {

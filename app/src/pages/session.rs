@@ -75,6 +75,10 @@ pub fn SessionPage() -> impl IntoView {
                         <dd data-testid="granted-scope">
                             {move || auth.session.with(|s| s.as_ref().map(|s| s.scope.to_string()).unwrap_or_default())}
                         </dd>
+                        <dt>"Asked for (and renewed with)"</dt>
+                        <dd data-testid="requested-scope">
+                            {move || auth.session.with(|s| s.as_ref().map(|s| s.requested_scope.to_string()).unwrap_or_default())}
+                        </dd>
                         <dt>"Kept in"</dt>
                         <dd>{move || auth.settings.with(|s| s.token_storage.label())}</dd>
                         <dt>"Silent renewal"</dt>

@@ -440,7 +440,10 @@ fn issue(
                     access_token_kid: minted.access_token_kid,
                     id_token_kid: minted.id_token_kid,
                     expires_in: minted.expires_in,
-                    scope: request.scope.clone(),
+                    scope: minted
+                        .scope
+                        .clone()
+                        .unwrap_or_else(|| request.scope.clone()),
                     tampered: tamper,
                 },
             );

@@ -12,6 +12,7 @@
 //! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens (a tamper waits for a response with an ID token, whose checks must catch it; the `at_hash` ones for one with an access token too) |
 //! | `DELETE /dev/faults` | | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
+//! | `POST /dev/narrow-scope` | `{"enabled": true}` | answer with a `scope` that names only the API's scopes (no `openid`, `profile`, `email`), as some certified providers do: RFC 6749 §4.2.2 lets the granted scope differ from the requested one; the tokens are unchanged |
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
 //! | `POST /dev/revoke-consent` | `{"username": "alice", "client_id": "demo-spa"}` (each optional) | forget matching consents |
 //! | `POST /dev/end-sessions` | | log everyone out |
@@ -62,6 +63,7 @@ struct Settings {
     faults: VecDeque<ArmedFault>,
     latency_ms: u64,
     lifetimes: Option<Lifetimes>,
+    narrow_scope: bool,
 }
 
 /// Longest latency accepted, in milliseconds.
@@ -99,6 +101,11 @@ impl DevSettings {
         (ms > 0).then(|| Duration::from_millis(ms))
     }
 
+    /// Whether responses name only the API's scopes in `scope`.
+    pub fn narrow_scope(&self) -> bool {
+        self.lock().narrow_scope
+    }
+
     /// The lifetimes in force: the override, else the tenant's.
     pub fn lifetimes(&self, configured: &Lifetimes) -> Lifetimes {
         self.lock().lifetimes.unwrap_or(*configured)
@@ -130,6 +137,7 @@ pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppS
             get(faults_get).post(faults_post).delete(faults_delete),
         )
         .route("/dev/latency", post(latency_post))
+        .route("/dev/narrow-scope", post(narrow_scope_post))
         .route("/dev/lifetimes", post(lifetimes_post))
         .route("/dev/revoke-consent", post(revoke_consent_post))
         .route("/dev/end-sessions", post(end_sessions_post))
@@ -198,6 +206,7 @@ fn snapshot(state: &AppState) -> serde_json::Value {
     json!({
         "faults": settings.faults,
         "latency_ms": settings.latency_ms,
+        "narrow_scope": settings.narrow_scope,
         "lifetimes": lifetimes,
         "configured_lifetimes": state.tenant.lifetimes,
         "sessions": state.store.sessions(now, &lifetimes),
@@ -331,6 +340,28 @@ async fn latency_post(
         detail: format!("/authorize answers after {} ms", body.ms),
     });
     Ok(Json(json!({ "latency_ms": body.ms })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NarrowScopeBody {
+    enabled: bool,
+}
+
+async fn narrow_scope_post(
+    State(state): State<AppState>,
+    Json(body): Json<NarrowScopeBody>,
+) -> Json<serde_json::Value> {
+    state.dev.lock().narrow_scope = body.enabled;
+    state.event(EventKind::DevControl {
+        control: "narrow_scope",
+        detail: if body.enabled {
+            "responses name only the API's scopes in scope".into()
+        } else {
+            "responses name every granted scope".into()
+        },
+    });
+    Json(json!({ "narrow_scope": body.enabled }))
 }
 
 #[derive(Deserialize)]

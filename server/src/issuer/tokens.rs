@@ -4,7 +4,8 @@
 
 use aws_lc_rs::digest;
 use protocol::{
-    AccessTokenClaims, Audience, IdTokenClaims, Nonce, Scope, UserClaims, at_hash_from_sha256,
+    AccessTokenClaims, Audience, IdTokenClaims, Nonce, Scope, ScopeSet, UserClaims,
+    at_hash_from_sha256,
 };
 
 use super::{
@@ -13,7 +14,7 @@ use super::{
     keys::{KeyError, SigningKey, TokenType},
     request::AuthorizeRequest,
     store::{Session, random_id},
-    tenant::User,
+    tenant::{OIDC_SCOPES, User},
 };
 
 /// The issuer a `wrong_iss` token claims to come from.
@@ -34,6 +35,8 @@ pub struct Minted {
     pub id_token_kid: Option<String>,
     /// `expires_in` of the access token.
     pub expires_in: Option<u64>,
+    /// The `scope` the response names, if it names one.
+    pub scope: Option<ScopeSet>,
 }
 
 /// Signs the tokens `request` asks for, for `user` in `session`.
@@ -66,6 +69,7 @@ pub fn mint(
         access_token_kid: None,
         id_token_kid: None,
         expires_in: None,
+        scope: None,
     };
 
     let access_token = if request.response_type.has_access_token() {
@@ -145,12 +149,35 @@ pub fn mint(
         minted
             .params
             .push(("expires_in", lifetimes.access_token_secs.to_string()));
-        minted.params.push(("scope", request.scope.to_string()));
+        let scope = response_scope(state, request);
+        minted.params.push(("scope", scope.to_string()));
+        minted.scope = Some(scope);
     }
     if let Some(token) = id_token {
         minted.params.push(("id_token", token));
     }
     Ok(minted)
+}
+
+/// The `scope` a response names: the request's, or, with the dev controls'
+/// `narrow-scope`, only the API's, as some certified providers answer (RFC
+/// 6749 §4.2.2 lets the granted scope differ from the requested one). The
+/// tokens are the same either way.
+fn response_scope(state: &Shared, request: &AuthorizeRequest) -> ScopeSet {
+    if !state.dev.narrow_scope() {
+        return request.scope.clone();
+    }
+    let api_only: ScopeSet = request
+        .scope
+        .iter()
+        .filter(|scope| !OIDC_SCOPES.iter().any(|(oidc, _)| *oidc == scope.as_str()))
+        .cloned()
+        .collect();
+    if api_only.is_empty() {
+        request.scope.clone()
+    } else {
+        api_only
+    }
 }
 
 fn sign(
