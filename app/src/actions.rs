@@ -85,8 +85,8 @@ pub fn call_api(
             let invalid_token = |r: &crate::auth::browser::HttpResponse| {
                 r.status == 401
                     && r.www_authenticate.as_deref().is_some_and(|h| {
-                        protocol::BearerChallenge::parse(h).error.as_deref()
-                            == Some("invalid_token")
+                        protocol::BearerChallenge::parse(h).error
+                            == Some(protocol::ErrorCode::InvalidToken)
                     })
             };
             let request = crate::auth::ApiRequest {

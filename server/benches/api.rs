@@ -21,17 +21,19 @@
 //! its quartiles. `BENCH_SECS` sets the length of each run (default 1) and
 //! `BENCH_ROUNDS` their number (default 30).
 
-#[path = "../tests/support_api/harness.rs"]
-mod support_api;
 #[path = "support/wrk.rs"]
 mod wrk;
 
 use std::error::Error;
 
+use bearer_auth::BearerConfig;
 use server::config::ApiConfig;
-use support_api::{AUDIENCE, issuer::TestIssuer, minter::TokenBuilder};
+use test_issuer::{TestIssuer, TokenBuilder};
 use tokio::net::TcpListener;
 use wrk::Layout;
+
+/// The identifier of the API under test (the `aud` of its tokens).
+const AUDIENCE: &str = "https://api.test/";
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut layouts = vec![Layout::Shared];
@@ -47,16 +49,13 @@ fn main() -> Result<(), Box<dyn Error>> {
 async fn run(layout: Layout, secs: u64) -> Result<(), Box<dyn Error>> {
     let issuer = TestIssuer::start().await;
     let config = ApiConfig {
-        issuer: issuer.url().to_owned(),
-        audience: AUDIENCE.to_owned(),
+        token: BearerConfig::new(issuer.url(), AUDIENCE),
         ..ApiConfig::default()
     };
     let cached = serve(&config).await?;
-    let uncached = serve(&ApiConfig {
-        token_cache_entries: 0,
-        ..config.clone()
-    })
-    .await?;
+    let mut uncached = config.clone();
+    uncached.token.token_cache_entries = 0;
+    let uncached = serve(&uncached).await?;
 
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?

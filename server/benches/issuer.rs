@@ -23,10 +23,7 @@ use std::{
 
 use reqwest::cookie::{CookieStore, Jar};
 use serde_json::json;
-use server::{
-    config::IssuerConfig,
-    issuer::keys::{SigningKey, TokenType},
-};
+use server::{config::IssuerConfig, issuer::keys::SigningKey};
 use tokio::net::TcpListener;
 
 #[path = "support/wrk.rs"]
@@ -97,7 +94,7 @@ fn signature_cost() -> Result<Duration, Box<dyn Error>> {
     let mut samples = Vec::with_capacity(SIGNATURES as usize);
     for _ in 0..SIGNATURES {
         let start = Instant::now();
-        let token = key.sign_jwt(TokenType::AccessToken, &claims)?;
+        let token = key.sign_jwt(protocol::TokenType::AtJwt, &claims)?;
         samples.push(start.elapsed());
         std::hint::black_box(token);
     }

@@ -13,16 +13,15 @@
 //! | `POST /api/messages` | `write:messages` | 201, the stored message |
 //! | `GET /health` | nothing | `{"status":"ok"}` |
 //!
-//! Token validation is the reusable part: [`bearer`] (extractors, errors,
-//! the verified-token cache) and [`jwks`] (discovery and key fetching).
+//! Token validation is the reusable part, the `bearer-auth` crate: its
+//! extractors in a handler's arguments are the whole authentication
+//! boundary.
 //! Every response is JSON, including 404, 405 and bad input, and carries
 //! `Cache-Control: no-store` (they vary with the `Authorization` header, and
 //! most hold user data). CORS allows exactly the configured SPA origins, the
 //! `Authorization` and `Content-Type` request headers, and `GET` / `POST`.
 
-pub mod bearer;
 pub mod error;
-pub mod jwks;
 pub mod messages;
 
 use std::{sync::Arc, time::Duration};
@@ -43,10 +42,9 @@ use tower_http::{
 };
 use url::Url;
 
+use bearer_auth::{Authenticated, Authorized, BearerAuth, BearerSetupError, Clock, SystemClock};
+
 use self::{
-    bearer::{
-        Authenticated, Authorized, BearerAuth, BearerConfig, BearerSetupError, Clock, SystemClock,
-    },
     error::ApiError,
     messages::{MessageStore, ReadMessages},
 };
@@ -86,7 +84,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
 }
 
-/// The one line of wiring that the `bearer` extractors need.
+/// Where the `bearer-auth` extractors find their verifier.
 impl FromRef<AppState> for BearerAuth {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
@@ -103,21 +101,7 @@ pub async fn router_with_clock(
     config: &ApiConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<Router, ApiSetupError> {
-    let auth = BearerAuth::new(
-        BearerConfig {
-            issuer: config.issuer.clone(),
-            audience: config.audience.clone(),
-            // The audience is this API's name as the provider knows it.
-            realm: config.audience.clone(),
-            algorithms: config.algorithms.clone(),
-            token_type: config.token_type,
-            leeway_secs: config.leeway_secs,
-            jwks_cache_secs: config.jwks_cache_secs,
-            jwks_min_refresh_secs: config.jwks_min_refresh_secs,
-            token_cache_entries: config.token_cache_entries,
-        },
-        Arc::clone(&clock),
-    )?;
+    let auth = config.token.clone().build_with_clock(Arc::clone(&clock))?;
     let cors = cors(&config.allowed_origins)?;
     let state = AppState {
         auth,

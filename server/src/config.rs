@@ -8,10 +8,8 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use jsonwebtoken::Algorithm;
+use bearer_auth::BearerConfig;
 use serde::Deserialize;
-
-use crate::api::bearer::TokenType;
 
 /// The whole configuration of the process.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -76,29 +74,13 @@ pub struct ApiConfig {
     pub addr: SocketAddr,
     /// Public base URL.
     pub url: String,
-    /// The issuer whose tokens the API accepts (any OpenID provider).
-    pub issuer: String,
-    /// This API's identifier: the `aud` its access tokens must carry.
-    pub audience: String,
     /// Browser origins allowed to call the API (CORS), each exactly as a
     /// browser sends it in `Origin`: `scheme://host[:port]`, no path.
     pub allowed_origins: Vec<String>,
-    /// The signature algorithms accepted: an allow-list, never the token's
-    /// own word (RFC 8725 §3.1). Asymmetric only (RS*, PS*, ES*, EdDSA).
-    pub algorithms: Vec<Algorithm>,
-    /// The `typ` access tokens carry: `at+jwt` (RFC 9068 §4), or `jwt` for
-    /// providers whose access tokens are typed `JWT` (Auth0's default).
-    pub token_type: TokenType,
-    /// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
-    pub leeway_secs: u64,
-    /// How long fetched signing keys are trusted before being fetched again, in seconds.
-    pub jwks_cache_secs: u64,
-    /// Least time between two fetches of the keys, in seconds, so that tokens
-    /// with made-up `kid`s cannot make the API hammer the issuer.
-    pub jwks_min_refresh_secs: u64,
-    /// How many verified tokens are remembered (keyed by SHA-256), so a token
-    /// is verified once rather than on every request; 0 switches this off.
-    pub token_cache_entries: usize,
+    /// Which tokens it accepts (`[api.token]`): the issuer (any OpenID
+    /// provider), this API's identifier (the `aud` its tokens carry) and
+    /// the checks' settings, as the `bearer-auth` crate reads them.
+    pub token: BearerConfig,
 }
 
 const DEFAULT_ISSUER: &str = "http://localhost:9000";
@@ -138,15 +120,8 @@ impl Default for ApiConfig {
             enabled: true,
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             url: DEFAULT_API_URL.into(),
-            issuer: DEFAULT_ISSUER.into(),
-            audience: DEFAULT_AUDIENCE.into(),
             allowed_origins: vec![DEFAULT_SPA_ORIGIN.into()],
-            algorithms: vec![Algorithm::RS256],
-            token_type: TokenType::AtJwt,
-            leeway_secs: 30,
-            jwks_cache_secs: 600,
-            jwks_min_refresh_secs: 10,
-            token_cache_entries: 10_000,
+            token: BearerConfig::new(DEFAULT_ISSUER, DEFAULT_AUDIENCE),
         }
     }
 }
@@ -178,18 +153,21 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("API_ENABLED", "api.enabled"),
     ("API_ADDR", "api.addr"),
     ("API_URL", "api.url"),
-    ("API_ISSUER", "api.issuer"),
-    ("API_AUDIENCE", "api.audience"),
+    ("API_ISSUER", "api.token.issuer"),
+    ("API_AUDIENCE", "api.token.audience"),
     (
         "API_ALLOWED_ORIGINS",
         "api.allowed_origins (comma-separated)",
     ),
-    ("API_ALGORITHMS", "api.algorithms (comma-separated)"),
-    ("API_TOKEN_TYPE", "api.token_type (at+jwt or jwt)"),
-    ("API_LEEWAY_SECS", "api.leeway_secs"),
-    ("API_JWKS_CACHE_SECS", "api.jwks_cache_secs"),
-    ("API_JWKS_MIN_REFRESH_SECS", "api.jwks_min_refresh_secs"),
-    ("API_TOKEN_CACHE_ENTRIES", "api.token_cache_entries"),
+    ("API_ALGORITHMS", "api.token.algorithms (comma-separated)"),
+    ("API_TOKEN_TYPE", "api.token.token_type (at+jwt or jwt)"),
+    ("API_LEEWAY_SECS", "api.token.leeway_secs"),
+    ("API_JWKS_CACHE_SECS", "api.token.jwks_cache_secs"),
+    (
+        "API_JWKS_MIN_REFRESH_SECS",
+        "api.token.jwks_min_refresh_secs",
+    ),
+    ("API_TOKEN_CACHE_ENTRIES", "api.token.token_cache_entries"),
 ];
 
 /// A configuration that cannot be used; the process does not start.
@@ -261,8 +239,8 @@ impl Config {
         set_bool(env, "API_ENABLED", &mut self.api.enabled)?;
         set_addr(env, "API_ADDR", &mut self.api.addr)?;
         set_string(env, "API_URL", &mut self.api.url);
-        set_string(env, "API_ISSUER", &mut self.api.issuer);
-        set_string(env, "API_AUDIENCE", &mut self.api.audience);
+        set_string(env, "API_ISSUER", &mut self.api.token.issuer);
+        set_string(env, "API_AUDIENCE", &mut self.api.token.audience);
         if let Some(origins) = env("API_ALLOWED_ORIGINS") {
             self.api.allowed_origins = origins
                 .split(',')
@@ -272,7 +250,7 @@ impl Config {
                 .collect();
         }
         if let Some(algorithms) = env("API_ALGORITHMS") {
-            self.api.algorithms = algorithms
+            self.api.token.algorithms = algorithms
                 .split(',')
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
@@ -284,18 +262,22 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?;
         }
-        set_parsed(env, "API_TOKEN_TYPE", &mut self.api.token_type)?;
-        set_parsed(env, "API_LEEWAY_SECS", &mut self.api.leeway_secs)?;
-        set_parsed(env, "API_JWKS_CACHE_SECS", &mut self.api.jwks_cache_secs)?;
+        set_parsed(env, "API_TOKEN_TYPE", &mut self.api.token.token_type)?;
+        set_parsed(env, "API_LEEWAY_SECS", &mut self.api.token.leeway_secs)?;
+        set_parsed(
+            env,
+            "API_JWKS_CACHE_SECS",
+            &mut self.api.token.jwks_cache_secs,
+        )?;
         set_parsed(
             env,
             "API_JWKS_MIN_REFRESH_SECS",
-            &mut self.api.jwks_min_refresh_secs,
+            &mut self.api.token.jwks_min_refresh_secs,
         )?;
         set_parsed(
             env,
             "API_TOKEN_CACHE_ENTRIES",
-            &mut self.api.token_cache_entries,
+            &mut self.api.token.token_cache_entries,
         )?;
         Ok(())
     }
@@ -412,7 +394,7 @@ mod tests {
         assert_eq!(config.issuer.addr.port(), 9000);
         assert_eq!(config.api.addr.port(), 8000);
         assert_eq!(config.spa.issuer, config.issuer.url);
-        assert_eq!(config.api.issuer, config.issuer.url);
+        assert_eq!(config.api.token.issuer, config.issuer.url);
         assert_eq!(config.api.allowed_origins, ["http://localhost:3000"]);
     }
 
@@ -430,7 +412,7 @@ mod tests {
         .unwrap();
         assert!(!config.issuer.enabled);
         assert_eq!(config.api.addr, "0.0.0.0:8080".parse().unwrap());
-        assert_eq!(config.api.issuer, "https://tenant.example.com/");
+        assert_eq!(config.api.token.issuer, "https://tenant.example.com/");
         assert_eq!(
             config.api.allowed_origins,
             ["https://a.example", "https://b.example"]
@@ -478,6 +460,16 @@ mod tests {
             .to_string();
         assert!(error.contains("adress"), "{error}");
         assert!(error.contains("line 3"), "{error}");
+        // The token settings are the bearer crate's, as strict.
+        std::fs::write(
+            &path,
+            "[api.token]\nissuer = \"https://i.test/\"\naudience = \"a\"\nleway_secs = 5\n",
+        )
+        .unwrap();
+        let error = load(&[("DEMO_CONFIG", path.to_str().unwrap())])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("leway_secs"), "{error}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -49,7 +49,6 @@
 //! persist), `dev_controls`.
 
 mod authorize;
-pub mod clock;
 pub mod dev;
 pub mod events;
 pub mod keys;
@@ -72,7 +71,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use protocol::{ProviderMetadata, ResponseMode, ResponseType};
+use protocol::{Clock, ProviderMetadata, ResponseMode, ResponseType, SystemClock};
 use serde_json::{Value, json};
 use tower_http::{
     cors::{AllowOrigin, Any, CorsLayer},
@@ -81,7 +80,6 @@ use tower_http::{
 };
 
 use self::{
-    clock::{Clock, SystemClock},
     dev::DevSettings,
     events::{EventKind, EventLog},
     keys::{KeyError, KeyRing},
@@ -183,7 +181,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// Now, in Unix seconds.
     pub fn now(&self) -> u64 {
-        self.clock.unix_secs()
+        self.clock.now_secs()
     }
 
     /// The lifetimes in force (the dev controls may override the tenant's).
@@ -199,11 +197,7 @@ impl Shared {
     /// Records a decision on the authorization request with this `state`
     /// (if it has one): the event carries the request's [`Tx`](protocol::Tx).
     pub fn event_on(&self, state: Option<&str>, kind: EventKind) {
-        let at_ms = self
-            .clock
-            .now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let at_ms = self.clock.now_ms();
         self.events.push(at_ms, state.map(events::tx_of), kind);
     }
 
@@ -243,7 +237,7 @@ pub async fn router_with_clock(
         .data_dir
         .as_deref()
         .filter(|dir| !dir.as_os_str().is_empty());
-    let keys = KeyRing::open(data_dir, clock.unix_secs()).await?;
+    let keys = KeyRing::open(data_dir, clock.now_secs()).await?;
     let dummy_hash = tokio::task::spawn_blocking(|| tenant::hash_password(&store::random_id()))
         .await
         .map_err(|e| TenantError::Hash(e.to_string()))??;

@@ -2,17 +2,20 @@
 //! (RFC 6750 §3), so a client can react to `invalid_token` and
 //! `insufficient_scope`.
 
+use crate::{ErrorCode, ScopeSet};
+
 /// The parameters of a Bearer challenge (RFC 6750 §3).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BearerChallenge {
     /// RFC 6750 §3: the protection space.
     pub realm: Option<String>,
     /// RFC 6750 §3.1: `invalid_request`, `invalid_token` or `insufficient_scope`.
-    pub error: Option<String>,
+    pub error: Option<ErrorCode>,
     /// RFC 6750 §3: human-readable text.
     pub error_description: Option<String>,
-    /// RFC 6750 §3: the scope needed, space-delimited.
-    pub scope: Option<String>,
+    /// RFC 6750 §3: the scope needed (space-delimited on the wire); `None`
+    /// when absent or not a valid scope list (RFC 6749 §3.3).
+    pub scope: Option<ScopeSet>,
 }
 
 impl BearerChallenge {
@@ -32,14 +35,23 @@ impl BearerChallenge {
         }
         let mut challenge = Self::default();
         for (name, value) in auth_params(&header[scheme_end..]) {
-            let slot = match name.to_ascii_lowercase().as_str() {
-                "realm" => &mut challenge.realm,
-                "error" => &mut challenge.error,
-                "error_description" => &mut challenge.error_description,
-                "scope" => &mut challenge.scope,
-                _ => continue,
-            };
-            slot.get_or_insert(value);
+            // RFC 9110 §11.2: parameter names are case-insensitive; the
+            // first of a repeated one counts.
+            match name.to_ascii_lowercase().as_str() {
+                "realm" => {
+                    challenge.realm.get_or_insert(value);
+                }
+                "error" => {
+                    challenge.error.get_or_insert(ErrorCode::from(value));
+                }
+                "error_description" => {
+                    challenge.error_description.get_or_insert(value);
+                }
+                "scope" if challenge.scope.is_none() => {
+                    challenge.scope = value.parse().ok();
+                }
+                _ => {}
+            }
         }
         challenge
     }
@@ -96,8 +108,14 @@ mod tests {
             r#"Bearer realm="api", error="insufficient_scope", scope="read:messages write:messages""#,
         );
         assert_eq!(c.realm.as_deref(), Some("api"));
-        assert_eq!(c.error.as_deref(), Some("insufficient_scope"));
-        assert_eq!(c.scope.as_deref(), Some("read:messages write:messages"));
+        assert_eq!(c.error, Some(ErrorCode::InsufficientScope));
+        assert_eq!(
+            c.scope,
+            Some("read:messages write:messages".parse().unwrap())
+        );
+        // A scope list that is none (RFC 6749 §3.3 syntax) is no scope.
+        let bad = BearerChallenge::parse(r#"Bearer error="insufficient_scope", scope="é""#);
+        assert_eq!(bad.scope, None);
     }
 
     #[test]
@@ -112,7 +130,7 @@ mod tests {
         let c = BearerChallenge::parse(
             r#"bearer error=invalid_token, error_description="the \"exp\" passed""#,
         );
-        assert_eq!(c.error.as_deref(), Some("invalid_token"));
+        assert_eq!(c.error, Some(ErrorCode::InvalidToken));
         assert_eq!(c.error_description.as_deref(), Some(r#"the "exp" passed"#));
     }
 
@@ -125,6 +143,6 @@ mod tests {
         assert_eq!(BearerChallenge::parse(""), BearerChallenge::default());
         assert_eq!(BearerChallenge::parse("Bearer"), BearerChallenge::default());
         let c = BearerChallenge::parse(r#"Bearer error="unterminated"#);
-        assert_eq!(c.error.as_deref(), Some("unterminated"));
+        assert_eq!(c.error, Some(ErrorCode::Other("unterminated".into())));
     }
 }

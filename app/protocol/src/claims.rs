@@ -125,6 +125,11 @@ pub struct IdTokenClaims {
 
 /// The claims of a JWT access token (RFC 9068 §2.2). Times are seconds since
 /// the Unix epoch.
+///
+/// Read leniently, so that a resource server can say which check failed:
+/// what RFC 9068 requires but plain `JWT`-typed access tokens may lack
+/// (`iat`, `jti`, `client_id`) is optional here and required by the check
+/// that needs it; a time may be fractional ([`numeric_date`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessTokenClaims {
     /// REQUIRED: the issuer identifier.
@@ -135,13 +140,28 @@ pub struct AccessTokenClaims {
     /// identifier; Auth0 adds the UserInfo URL when `openid` is granted).
     pub aud: Audience,
     /// REQUIRED: expiry.
+    #[serde(deserialize_with = "numeric_date::required")]
     pub exp: u64,
-    /// REQUIRED: issue time.
-    pub iat: u64,
-    /// REQUIRED: unique id of the token.
-    pub jti: String,
-    /// REQUIRED: the client the token was issued to.
-    pub client_id: ClientId,
+    /// Not before (RFC 7519 §4.1.5).
+    #[serde(
+        default,
+        deserialize_with = "numeric_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nbf: Option<u64>,
+    /// REQUIRED by RFC 9068: issue time.
+    #[serde(
+        default,
+        deserialize_with = "numeric_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iat: Option<u64>,
+    /// REQUIRED by RFC 9068: unique id of the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// REQUIRED by RFC 9068: the client the token was issued to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientId>,
     /// §2.2.3: the granted scopes, space-separated.
     #[serde(default, skip_serializing_if = "ScopeSet::is_empty")]
     pub scope: ScopeSet,
@@ -151,6 +171,38 @@ pub struct AccessTokenClaims {
     /// The authorized party (Auth0 sets it to the client, like `client_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub azp: Option<ClientId>,
+}
+
+impl AccessTokenClaims {
+    /// The client the token was issued to: `client_id`, else `azp`.
+    pub fn client(&self) -> Option<&ClientId> {
+        self.client_id.as_ref().or(self.azp.as_ref())
+    }
+}
+
+/// RFC 7519 §2: a `NumericDate` is seconds since the epoch, possibly
+/// fractional; negative, huge or non-numeric values are refused.
+pub mod numeric_date {
+    use serde::{Deserialize, Deserializer};
+
+    /// A required date, rounded down to the second.
+    pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        if let Some(seconds) = number.as_u64() {
+            return Ok(seconds);
+        }
+        match number.as_f64() {
+            // In range, so the cast neither wraps nor saturates.
+            Some(seconds) if (0.0..1e15).contains(&seconds) => Ok(seconds.floor() as u64),
+            _ => Err(serde::de::Error::custom("not a NumericDate")),
+        }
+    }
+
+    /// An optional date: absent is `None` (with `#[serde(default)]`);
+    /// `null` is not a date.
+    pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+        required(deserializer).map(Some)
+    }
 }
 
 #[cfg(test)]
@@ -226,9 +278,10 @@ mod tests {
                 "http://localhost:9000/userinfo",
             ]),
             exp: 220,
-            iat: 100,
-            jti: "id-1".into(),
-            client_id: ClientId::new("demo-spa"),
+            nbf: None,
+            iat: Some(100),
+            jti: Some("id-1".into()),
+            client_id: Some(ClientId::new("demo-spa")),
             scope: "openid read:messages".parse().unwrap(),
             auth_time: None,
             azp: Some(ClientId::new("demo-spa")),
@@ -249,5 +302,31 @@ mod tests {
         }))
         .unwrap();
         assert!(claims.scope.is_empty());
+    }
+
+    #[test]
+    fn access_token_dates_may_be_fractional_but_not_negative_or_strings() {
+        let parse = |exp: serde_json::Value| {
+            serde_json::from_value::<AccessTokenClaims>(json!({
+                "iss": "i", "sub": "s", "aud": ["a", "b"], "exp": exp
+            }))
+        };
+        assert_eq!(parse(json!(1_000.7)).unwrap().exp, 1_000);
+        let read = parse(json!(1_000)).unwrap();
+        assert_eq!(read.aud.iter().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            (read.iat, read.jti.as_deref(), read.client()),
+            (None, None, None)
+        );
+        assert!(parse(json!(-1)).is_err());
+        assert!(parse(json!("1000")).is_err());
+        assert!(parse(json!(1e300)).is_err());
+        assert!(parse(serde_json::Value::Null).is_err());
+        let nbf = serde_json::from_value::<AccessTokenClaims>(json!({
+            "iss": "i", "sub": "s", "aud": "a", "exp": 9, "nbf": 2.5, "azp": "c"
+        }))
+        .unwrap();
+        assert_eq!(nbf.nbf, Some(2));
+        assert_eq!(nbf.client(), Some(&ClientId::new("c")));
     }
 }

@@ -1,11 +1,12 @@
-//! Error codes of the authorization endpoint.
+//! Error codes of the authorization endpoint and of bearer-token challenges.
 
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-/// The `error` of an authorization error response: RFC 6749 §4.2.2.1 and
-/// OpenID Connect Core §3.1.2.6. Codes this crate does not know are kept as
+/// The `error` of an authorization error response (RFC 6749 §4.2.2.1,
+/// OpenID Connect Core §3.1.2.6) or of a bearer-token challenge (RFC 6750
+/// §3.1). Codes this crate does not know are kept as
 /// [`ErrorCode::Other`], since providers may add their own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -30,7 +31,11 @@ pub enum ErrorCode {
     LoginRequired,
     /// OpenID Connect Core §3.1.2.6: `prompt=none` but consent is needed.
     ConsentRequired,
-    /// A code outside the two specifications.
+    /// RFC 6750 §3.1: the access token is expired, revoked or malformed.
+    InvalidToken,
+    /// RFC 6750 §3.1: the access token lacks a scope the resource needs.
+    InsufficientScope,
+    /// A code outside these specifications.
     Other(String),
 }
 
@@ -48,6 +53,8 @@ impl ErrorCode {
             Self::InteractionRequired => "interaction_required",
             Self::LoginRequired => "login_required",
             Self::ConsentRequired => "consent_required",
+            Self::InvalidToken => "invalid_token",
+            Self::InsufficientScope => "insufficient_scope",
             Self::Other(code) => code,
         }
     }
@@ -76,6 +83,8 @@ impl From<&str> for ErrorCode {
             "interaction_required" => Self::InteractionRequired,
             "login_required" => Self::LoginRequired,
             "consent_required" => Self::ConsentRequired,
+            "invalid_token" => Self::InvalidToken,
+            "insufficient_scope" => Self::InsufficientScope,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -123,6 +132,8 @@ mod tests {
             "interaction_required",
             "login_required",
             "consent_required",
+            "invalid_token",
+            "insufficient_scope",
         ] {
             let parsed = ErrorCode::from(code);
             assert!(!matches!(parsed, ErrorCode::Other(_)), "{code} is unknown");

@@ -2,7 +2,8 @@
 //!
 //! This crate is the one home of the protocol vocabulary that the SPA (`app`),
 //! the mock authorization server and the protected API (`server`) share. It is
-//! plain Rust: no Leptos, no HTTP, no clock, so every rule here is unit-tested
+//! plain Rust: no Leptos, no HTTP, and time only through an injected
+//! [`Clock`], so every rule here is unit-tested
 //! without a browser or a server.
 //!
 //! Each type's documentation names the section of the specification it models:
@@ -11,6 +12,7 @@
 mod authorize;
 mod challenge;
 mod claims;
+mod clock;
 pub mod dev_controls;
 mod error_code;
 mod id_token;
@@ -25,13 +27,15 @@ mod return_path;
 mod scope;
 mod silent;
 pub mod spec;
+mod token_type;
 mod transaction;
 mod tx;
 mod values;
 
 pub use authorize::{AuthorizationRequest, AuthorizationRequestError};
 pub use challenge::BearerChallenge;
-pub use claims::{AccessTokenClaims, Audience, IdTokenClaims, UserClaims};
+pub use claims::{AccessTokenClaims, Audience, IdTokenClaims, UserClaims, numeric_date};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error_code::ErrorCode;
 pub use id_token::{
     ALLOWED_ALG, CheckFailure, ClaimsRefused, IdTokenCheck, IdTokenExpectations,
@@ -51,6 +55,7 @@ pub use silent::{
     MessageSource, SILENT_CALLBACK_MESSAGE, WEB_MESSAGE_TYPE, accept_message, delay_until,
     renewal_deadline,
 };
+pub use token_type::{TokenType, TokenTypeError};
 pub use transaction::Transaction;
 pub use tx::{Tx, TxError};
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

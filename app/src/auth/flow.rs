@@ -696,7 +696,7 @@ pub async fn call_api(
         method: method.to_owned(),
         url: path.to_owned(),
         status: response.status,
-        error: challenge.and_then(|c| c.error),
+        error: challenge.and_then(|c| c.error).map(|code| code.to_string()),
     });
     Ok(response)
 }

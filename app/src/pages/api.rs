@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use protocol::{BearerChallenge, ScopeSet};
+use protocol::{BearerChallenge, ErrorCode};
 
 use crate::{
     actions::{ApiResult, call_api, start_login},
@@ -140,8 +140,8 @@ fn ApiAnswer(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoVi
                 let challenge = response.www_authenticate.as_deref().map(BearerChallenge::parse);
                 let missing_scope = challenge
                     .as_ref()
-                    .filter(|c| c.error.as_deref() == Some("insufficient_scope"))
-                    .and_then(|c| c.scope.as_deref().and_then(|s| s.parse::<ScopeSet>().ok()))
+                    .filter(|c| c.error == Some(ErrorCode::InsufficientScope))
+                    .and_then(|c| c.scope.clone())
                     .filter(|scopes| !scopes.is_empty());
                 let class = if response.status < 400 { "api-result status-ok" } else { "api-result status-bad" };
                 view! {

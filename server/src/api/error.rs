@@ -1,5 +1,5 @@
 //! The API's own errors — everything but authentication, which is
-//! [`BearerError`](super::bearer::BearerError). Same JSON shape as RFC 6750's
+//! [`BearerError`](bearer_auth::BearerError). Same JSON shape as RFC 6750's
 //! (`error`, `error_description`), so a client reads every failure one way.
 
 use axum::{

@@ -22,11 +22,9 @@ use serde::{
     de::{MapAccess, Visitor, value::MapAccessDeserializer},
 };
 
-use super::{
-    AppState,
-    bearer::{Authorized, RequiredScope},
-    error::ApiError,
-};
+use bearer_auth::{Authorized, RequiredScope};
+
+use super::{AppState, error::ApiError};
 
 /// The longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 280;
@@ -179,7 +177,7 @@ pub async fn messages_post(
     let text = new.validate()?;
     let message = state
         .messages
-        .add(&auth.claims.sub, text, state.clock.now())?;
+        .add(&auth.claims.sub, text, state.clock.now_secs())?;
     Ok((StatusCode::CREATED, Json(message)))
 }
 

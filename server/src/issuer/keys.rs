@@ -36,35 +36,8 @@ use aws_lc_rs::{
     },
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use protocol::{Jwk, JwkSet};
+use protocol::{Jwk, JwkSet, TokenType};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-
-/// The JOSE `typ` of a token (RFC 8725 §3.11: explicit typing, so that one
-/// kind of token cannot be passed off as another).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenType {
-    /// `at+jwt`: a JWT access token (RFC 9068 §2.1).
-    AccessToken,
-    /// `JWT`: an ID token (OpenID Connect Core §2 does not define a `typ`).
-    IdToken,
-}
-
-impl TokenType {
-    /// The header value.
-    pub fn typ(self) -> &'static str {
-        match self {
-            Self::AccessToken => "at+jwt",
-            Self::IdToken => "JWT",
-        }
-    }
-
-    /// RFC 7515 §4.1.9: compared case-insensitively, with or without the
-    /// `application/` prefix.
-    fn matches(self, typ: &str) -> bool {
-        let typ = typ.strip_prefix("application/").unwrap_or(typ);
-        typ.eq_ignore_ascii_case(self.typ())
-    }
-}
 
 /// Why a key could not be made, read, written or used.
 #[derive(Debug, thiserror::Error)]
@@ -148,12 +121,12 @@ impl SigningKey {
         let public = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pair.public_key().as_ref())
             .map_err(|_| KeyError::Crypto("public key parsing"))?;
         let header = |typ: TokenType| {
-            let json = serde_json::json!({ "alg": "RS256", "typ": typ.typ(), "kid": kid });
+            let json = serde_json::json!({ "alg": "RS256", "typ": typ.as_str(), "kid": kid });
             URL_SAFE_NO_PAD.encode(json.to_string())
         };
         Ok(Self {
-            header_at: header(TokenType::AccessToken),
-            header_id: header(TokenType::IdToken),
+            header_at: header(TokenType::AtJwt),
+            header_id: header(TokenType::Jwt),
             kid,
             pair,
             public,
@@ -203,8 +176,8 @@ impl SigningKey {
         corrupt: bool,
     ) -> Result<String, KeyError> {
         let header = match typ {
-            TokenType::AccessToken => &self.header_at,
-            TokenType::IdToken => &self.header_id,
+            TokenType::AtJwt => &self.header_at,
+            TokenType::Jwt => &self.header_id,
         };
         let payload = serde_json::to_vec(claims)?;
         let mut token = String::with_capacity(header.len() + payload.len() * 4 / 3 + 350);
@@ -453,7 +426,7 @@ impl KeyRing {
         };
         let header: Header =
             serde_json::from_slice(&decode(header_b64)?).map_err(|_| VerifyError::Malformed)?;
-        let typ_ok = header.typ.as_deref().is_some_and(|t| typ.matches(t));
+        let typ_ok = header.typ.as_deref().and_then(TokenType::from_typ) == Some(typ);
         if header.alg != "RS256" || !typ_ok || header.crit.is_some() {
             return Err(VerifyError::Header);
         }
@@ -654,13 +627,11 @@ mod tests {
     fn a_signed_token_verifies_and_a_corrupted_one_does_not() {
         let key = SigningKey::generate().unwrap();
         let claims = serde_json::json!({ "sub": "alice" });
-        let token = key.sign_jwt(TokenType::AccessToken, &claims).unwrap();
+        let token = key.sign_jwt(TokenType::AtJwt, &claims).unwrap();
         let (input, signature) = token.rsplit_once('.').unwrap();
         let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
         assert!(key.verify(input.as_bytes(), &signature));
-        let bad = key
-            .sign_jwt_corrupted(TokenType::AccessToken, &claims)
-            .unwrap();
+        let bad = key.sign_jwt_corrupted(TokenType::AtJwt, &claims).unwrap();
         let (input, signature) = bad.rsplit_once('.').unwrap();
         assert!(!key.verify(
             input.as_bytes(),
@@ -672,7 +643,7 @@ mod tests {
     fn the_header_names_the_algorithm_type_and_key() {
         let key = SigningKey::generate().unwrap();
         let token = key
-            .sign_jwt(TokenType::IdToken, &serde_json::json!({}))
+            .sign_jwt(TokenType::Jwt, &serde_json::json!({}))
             .unwrap();
         let header = URL_SAFE_NO_PAD
             .decode(token.split('.').next().unwrap())
@@ -720,23 +691,20 @@ mod tests {
     async fn a_token_of_a_retired_key_or_with_a_wrong_typ_does_not_verify() {
         let ring = KeyRing::open(None, 1_000).await.unwrap();
         let claims = serde_json::json!({ "sub": "alice" });
-        let token = ring
-            .current()
-            .sign_jwt(TokenType::AccessToken, &claims)
-            .unwrap();
-        let read: serde_json::Value = ring.verify(&token, TokenType::AccessToken, 1_000).unwrap();
+        let token = ring.current().sign_jwt(TokenType::AtJwt, &claims).unwrap();
+        let read: serde_json::Value = ring.verify(&token, TokenType::AtJwt, 1_000).unwrap();
         assert_eq!(read, claims);
         assert_eq!(
-            ring.verify::<serde_json::Value>(&token, TokenType::IdToken, 1_000),
+            ring.verify::<serde_json::Value>(&token, TokenType::Jwt, 1_000),
             Err(VerifyError::Header)
         );
         ring.rotate(1_000, 1_100).await.unwrap();
         assert!(
-            ring.verify::<serde_json::Value>(&token, TokenType::AccessToken, 1_099)
+            ring.verify::<serde_json::Value>(&token, TokenType::AtJwt, 1_099)
                 .is_ok()
         );
         assert_eq!(
-            ring.verify::<serde_json::Value>(&token, TokenType::AccessToken, 1_100),
+            ring.verify::<serde_json::Value>(&token, TokenType::AtJwt, 1_100),
             Err(VerifyError::UnknownKey)
         );
     }

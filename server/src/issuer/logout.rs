@@ -18,7 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar};
-use protocol::IdTokenClaims;
+use protocol::{IdTokenClaims, TokenType};
 use url::form_urlencoded;
 
 use aws_lc_rs::digest;
@@ -28,7 +28,6 @@ use super::{
     AppState,
     authorize::{current_session, redirect, require_form, same_secret, session_cookie_name},
     events::EventKind,
-    keys::TokenType,
     pages::{self, LogoutQuestion},
     params::Params,
     respond::{Framing, PageError, html},
@@ -205,7 +204,7 @@ fn named_client<'a>(state: &'a AppState, client_id: &str) -> Result<&'a Client, 
 fn read_hint<'a>(state: &'a AppState, hint: &str) -> Result<(&'a Client, String), PageError> {
     let claims: IdTokenClaims = state
         .keys
-        .verify(hint, TokenType::IdToken, state.now())
+        .verify(hint, TokenType::Jwt, state.now())
         .map_err(|error| {
             refuse(
                 state,

@@ -4,14 +4,14 @@
 
 use aws_lc_rs::digest;
 use protocol::{
-    AccessTokenClaims, Audience, IdTokenClaims, Nonce, Scope, ScopeSet, UserClaims,
+    AccessTokenClaims, Audience, IdTokenClaims, Nonce, Scope, ScopeSet, TokenType, UserClaims,
     at_hash_from_sha256,
 };
 
 use super::{
     Shared,
     dev::Tamper,
-    keys::{KeyError, SigningKey, TokenType},
+    keys::{KeyError, SigningKey},
     request::AuthorizeRequest,
     store::{Session, random_id},
     tenant::{OIDC_SCOPES, User},
@@ -89,15 +89,16 @@ pub fn mint(
             sub: user.sub.clone(),
             aud,
             exp,
-            iat,
-            jti: random_id(),
-            client_id: request.client_id.clone(),
+            nbf: None,
+            iat: Some(iat),
+            jti: Some(random_id()),
+            client_id: Some(request.client_id.clone()),
             scope: request.scope.clone(),
             auth_time: Some(session.auth_time),
             azp: Some(request.client_id.clone()),
         };
         key.note_expiry(exp);
-        let token = sign(&key, corrupt, TokenType::AccessToken, &claims)?;
+        let token = sign(&key, corrupt, TokenType::AtJwt, &claims)?;
         minted.access_token_kid = Some(key.kid().to_owned());
         minted.expires_in = Some(lifetimes.access_token_secs);
         Some(token)
@@ -136,7 +137,7 @@ pub fn mint(
             user: user_claims(state, user, request),
         };
         key.note_expiry(exp);
-        let token = sign(&key, corrupt, TokenType::IdToken, &claims)?;
+        let token = sign(&key, corrupt, TokenType::Jwt, &claims)?;
         minted.id_token_kid = Some(key.kid().to_owned());
         Some(token)
     } else {

@@ -8,10 +8,10 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use protocol::{AccessTokenClaims, Scope, UserClaims};
+use protocol::{AccessTokenClaims, Scope, TokenType, UserClaims};
 use serde::Serialize;
 
-use super::{AppState, keys::TokenType, tokens::claims_for_scopes};
+use super::{AppState, tokens::claims_for_scopes};
 
 /// Why a UserInfo request is refused (RFC 6750 §3.1). The client learns the
 /// error code; the exact reason is logged at debug level only.
@@ -75,7 +75,7 @@ pub async fn userinfo_get(
     let now = state.now();
     let claims: AccessTokenClaims = state
         .keys
-        .verify(token, TokenType::AccessToken, now)
+        .verify(token, TokenType::AtJwt, now)
         .map_err(|e| UserinfoError::InvalidToken(e.to_string()))?;
     if claims.iss != state.issuer {
         return Err(UserinfoError::InvalidToken("another issuer".into()));

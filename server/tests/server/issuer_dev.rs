@@ -1,10 +1,9 @@
 //! The dev controls: each one changes what a client observes, and they do
 //! not exist when switched off.
 
-mod support_issuer;
-
 use std::time::{Duration, Instant};
 
+use crate::support_issuer::*;
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
 use protocol::{
@@ -12,7 +11,6 @@ use protocol::{
     dev_controls::{IssuerEvent, IssuerEvents, Verdict},
 };
 use serde_json::{Value, json};
-use support_issuer::*;
 
 fn silent() -> Vec<(&'static str, String)> {
     with(

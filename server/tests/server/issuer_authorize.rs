@@ -2,14 +2,12 @@
 //! every kind of bad input, each checked for where the answer goes (an
 //! error page where no redirect is allowed).
 
-mod support_issuer;
-
+use crate::support_issuer::*;
 use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
 use protocol::at_hash_from_sha256;
-use support_issuer::*;
 
 // ---- happy paths --------------------------------------------------------
 

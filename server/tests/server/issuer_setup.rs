@@ -1,15 +1,13 @@
 //! Start-up and the published documents: the tenant file, the signing keys
 //! and their persistence, discovery, the JWKS, and the dashboard.
 
-mod support_issuer;
-
+use crate::support_issuer::*;
 use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
 use protocol::{JwkSet, ProviderMetadata, ResponseMode, ResponseType};
 use server::issuer::tenant::EMBEDDED;
-use support_issuer::*;
 
 #[tokio::test]
 async fn the_discovery_document_describes_an_implicit_flow_provider() {

@@ -2,13 +2,12 @@
 //! `max_age`, `web_message`, sessions, UserInfo and logout, through a real
 //! listener and a cookie-keeping client that follows no redirect.
 
-mod support_issuer;
-
 use std::time::Duration;
 
+use crate::support_issuer::*;
 use axum::http::StatusCode;
-use server::issuer::{SESSION_COOKIE, clock::Clock};
-use support_issuer::*;
+use protocol::Clock;
+use server::issuer::SESSION_COOKIE;
 
 fn silent() -> Vec<(&'static str, String)> {
     with(
@@ -376,7 +375,7 @@ async fn max_age_older_than_the_login_requires_a_new_login() {
     let id = issuer.decode(&tokens["id_token"], CLIENT_ID).await.unwrap();
     assert_eq!(
         id.claims["auth_time"].as_u64().unwrap(),
-        issuer.clock.unix_secs(),
+        issuer.clock.now_secs(),
         "auth_time is the new login"
     );
 }

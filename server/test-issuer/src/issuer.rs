@@ -1,8 +1,8 @@
-//! A stand-in OpenID provider that the tests control: a real HTTP server on
-//! 127.0.0.1 serving a discovery document and a JWKS, with RSA keys made by
-//! aws-lc-rs. It can rotate keys, go down and come back on the same port,
-//! advertise a wrong issuer, and it counts JWKS fetches. It also serves an
-//! "attacker" JWKS, to prove that a `jku` header is never followed.
+//! The stand-in provider: a real HTTP server on 127.0.0.1 serving a
+//! discovery document and a JWKS, with RSA keys made by aws-lc-rs. It can
+//! rotate keys, go down and come back on the same port, advertise a wrong
+//! issuer, and it counts JWKS fetches. It also serves an "attacker" JWKS, to
+//! prove that a `jku` header is never followed.
 
 use std::{
     net::SocketAddr,

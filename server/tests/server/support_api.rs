@@ -1,67 +1,23 @@
-//! Shared by the `api_*` tests and the API benchmark: a test issuer, the API
-//! router built against it with a clock the test moves, and typed helpers
-//! to call the router without a socket.
-//!
-//! Each test file includes it with `#[path = "support_api/harness.rs"]`.
+//! The demo API against a stand-in issuer (`test-issuer`), with a clock
+//! the test moves, and typed helpers to call the router without a socket.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers"
-)]
-#![allow(dead_code, reason = "each test file uses a different part")]
-
-pub mod issuer;
-pub mod minter;
-
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
     body::{Body, to_bytes},
     http::{HeaderMap, Request, StatusCode, header},
 };
+use bearer_auth::{BearerConfig, Clock, ManualClock, SystemClock};
 use serde_json::Value;
-use server::{api::bearer::Clock, config::ApiConfig};
+use server::config::ApiConfig;
+use test_issuer::{TestIssuer, TokenBuilder};
 use tower::ServiceExt;
-
-use self::{issuer::TestIssuer, minter::TokenBuilder};
 
 /// The API identifier the tests configure (the `aud` of good tokens).
 pub const AUDIENCE: &str = "https://api.test/";
 /// The SPA origin the tests allow.
 pub const SPA_ORIGIN: &str = "http://localhost:3000";
-
-/// A clock that only moves when told to; starts at the system time, so
-/// tokens minted "now" look normal.
-pub struct ManualClock(AtomicU64);
-
-impl ManualClock {
-    pub fn at_system_time() -> Self {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        Self(AtomicU64::new(now))
-    }
-
-    pub fn advance(&self, secs: u64) {
-        self.0.fetch_add(secs, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 /// The API under test and the issuer it trusts.
 pub struct TestApi {
@@ -80,13 +36,12 @@ pub async fn spawn_api() -> TestApi {
 pub async fn spawn_api_with(adjust: impl FnOnce(&mut ApiConfig)) -> TestApi {
     let issuer = TestIssuer::start().await;
     let mut config = ApiConfig {
-        issuer: issuer.url().to_owned(),
-        audience: AUDIENCE.to_owned(),
+        token: BearerConfig::new(issuer.url(), AUDIENCE),
         allowed_origins: vec![SPA_ORIGIN.to_owned()],
         ..ApiConfig::default()
     };
     adjust(&mut config);
-    let clock = Arc::new(ManualClock::at_system_time());
+    let clock = Arc::new(ManualClock::at_now_of(&SystemClock));
     let router = server::api::router_with_clock(&config, clock.clone())
         .await
         .unwrap();
@@ -100,14 +55,18 @@ pub async fn spawn_api_with(adjust: impl FnOnce(&mut ApiConfig)) -> TestApi {
 
 impl TestApi {
     pub fn now(&self) -> u64 {
-        self.clock.now()
+        self.clock.now_secs()
+    }
+
+    pub fn advance(&self, secs: u64) {
+        self.clock.advance(Duration::from_secs(secs));
     }
 
     /// A good access token, to sign as it is or to spoil first.
     pub fn token(&self) -> TokenBuilder {
         TokenBuilder::access_token(
             self.issuer.url(),
-            &self.config.audience,
+            &self.config.token.audience,
             &self.issuer.key(),
             self.now(),
         )

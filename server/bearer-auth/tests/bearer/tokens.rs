@@ -1,21 +1,13 @@
-//! How the protected API treats each kind of bearer token an honest client
+//! How a protected route treats each kind of bearer token an honest client
 //! or an attacker can send (RFC 6750, RFC 8725, RFC 9068). Every refusal is
 //! a 4xx with RFC 6750's challenge; never a 5xx, never a detail of why.
 
-#[path = "support_api/harness.rs"]
-mod support_api;
-
 use axum::http::StatusCode;
+use bearer_auth::TokenType;
 use serde_json::json;
-use server::api::bearer::TokenType;
-use support_api::{
-    AUDIENCE,
-    issuer::SigningKey,
-    minter::{TokenBuilder, b64, flip_signature_bit},
-    spawn_api, spawn_api_with,
-};
+use test_issuer::{SigningKey, TokenBuilder, b64, flip_signature_bit};
 
-const PRIVATE: &str = "/api/private";
+use crate::support::{AUDIENCE, PRIVATE, SCOPED, spawn_api, spawn_api_with};
 
 #[tokio::test]
 async fn a_valid_access_token_is_accepted() {
@@ -241,9 +233,7 @@ async fn a_cached_tokens_signature_under_other_claims_is_refused() {
     ] {
         let forged = format!("{}.{signature}", forged.signing_input());
         api.get(PRIVATE, &forged).await.assert_invalid_token();
-        api.get("/api/messages", &forged)
-            .await
-            .assert_invalid_token();
+        api.get(SCOPED, &forged).await.assert_invalid_token();
     }
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
 }
@@ -276,7 +266,7 @@ async fn an_accepted_token_is_refused_once_it_expires() {
     let token = api.valid_token();
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     // The verified-token cache must not outlive exp (+ leeway).
-    api.clock.advance(3600 + api.config.leeway_secs);
+    api.advance(3600 + api.config.leeway_secs);
     api.get(PRIVATE, &token).await.assert_invalid_token();
 }
 
@@ -289,7 +279,7 @@ async fn a_token_that_is_not_yet_valid_is_refused() {
         .sign(&api.issuer.key());
     api.get(PRIVATE, &token).await.assert_invalid_token();
     // ...until its time comes.
-    api.clock.advance(600);
+    api.advance(600);
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
 }
 

@@ -1,12 +1,12 @@
-//! Builds JWTs byte by byte, so that every forged token the API must
-//! refuse can be made: any header, any claims, any (or no) signature.
+//! Builds JWTs byte by byte, so that every forged token a resource server
+//! must refuse can be made: any header, any claims, any (or no) signature.
 
 use aws_lc_rs::hmac;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::Rng;
 use serde_json::{Map, Value, json};
 
-use super::issuer::SigningKey;
+use crate::SigningKey;
 
 /// The client the test tokens are issued to.
 pub const CLIENT_ID: &str = "demo-spa";

@@ -2,17 +2,6 @@
 //! driven by a client that keeps cookies and never follows redirects (so a
 //! test reads every `Location`), and token decoding with the published JWKS
 //! through `jsonwebtoken`, as a client would.
-//!
-//! (`mod.rs`, not `support_issuer.rs`: a file directly in `tests/` would be
-//! compiled as a test crate of its own.)
-
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers"
-)]
-#![allow(dead_code, reason = "each test crate uses a different part")]
 
 use std::{
     collections::HashMap,
@@ -27,11 +16,9 @@ use axum::{
     http::{Request, StatusCode},
 };
 use jsonwebtoken::{Algorithm, DecodingKey, TokenData, Validation, jwk::JwkSet};
+use protocol::{Clock, ManualClock};
 use serde_json::Value;
-use server::{
-    config::IssuerConfig,
-    issuer::clock::{Clock, ManualClock},
-};
+use server::config::IssuerConfig;
 use tower::ServiceExt;
 use url::form_urlencoded;
 
@@ -109,7 +96,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut IssuerConfig)) -> TestIssuer {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = config(&base);
     adjust(&mut config);
-    let clock = Arc::new(ManualClock::at(now_secs()));
+    let clock = Arc::new(ManualClock::at_secs(now_secs()));
     let router = server::issuer::router_with_clock(&config, clock.clone() as Arc<dyn Clock>)
         .await
         .unwrap();

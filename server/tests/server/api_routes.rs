@@ -2,19 +2,16 @@
 //! scopes per route, the per-user messages, CORS, JSON errors, headers, and
 //! the settings that stop the API from starting.
 
-#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
-
-#[path = "support_api/harness.rs"]
-mod support_api;
-
 use std::collections::HashMap;
 
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode, header},
 };
+use bearer_auth::{Algorithm, BearerConfig, TokenType};
 use server::config::{ApiConfig, Config};
-use support_api::{AUDIENCE, SPA_ORIGIN, TestApi, spawn_api};
+
+use crate::support_api::{self, AUDIENCE, SPA_ORIGIN, TestApi, spawn_api};
 
 fn scoped_token(api: &TestApi, scope: &str) -> String {
     api.token().claim("scope", scope).sign(&api.issuer.key())
@@ -335,7 +332,7 @@ async fn the_api_does_not_start_with_an_origin_a_browser_would_never_send() {
 #[tokio::test]
 async fn the_api_does_not_start_with_a_shared_secret_algorithm() {
     let config = ApiConfig {
-        algorithms: vec![jsonwebtoken::Algorithm::HS256],
+        token: BearerConfig::new("http://localhost:9000", AUDIENCE).algorithms([Algorithm::HS256]),
         ..ApiConfig::default()
     };
     let error = server::api::router(&config).await.unwrap_err().to_string();
@@ -345,7 +342,7 @@ async fn the_api_does_not_start_with_a_shared_secret_algorithm() {
 #[tokio::test]
 async fn the_api_does_not_start_with_a_plain_http_issuer_off_localhost() {
     let config = ApiConfig {
-        issuer: "http://tenant.example.com/".into(),
+        token: BearerConfig::new("http://tenant.example.com/", AUDIENCE),
         ..ApiConfig::default()
     };
     let error = server::api::router(&config).await.unwrap_err().to_string();
@@ -365,18 +362,13 @@ fn the_api_settings_are_read_from_api_environment_variables() {
     .into_iter()
     .collect();
     let config = Config::load(|name| vars.get(name).map(|v| v.to_string())).unwrap();
-    assert_eq!(
-        config.api.algorithms,
-        [
-            jsonwebtoken::Algorithm::RS256,
-            jsonwebtoken::Algorithm::PS256
-        ]
-    );
-    assert_eq!(config.api.token_type, server::api::bearer::TokenType::Jwt);
-    assert_eq!(config.api.leeway_secs, 5);
-    assert_eq!(config.api.jwks_cache_secs, 60);
-    assert_eq!(config.api.jwks_min_refresh_secs, 2);
-    assert_eq!(config.api.token_cache_entries, 0);
+    let token = &config.api.token;
+    assert_eq!(token.algorithms, [Algorithm::RS256, Algorithm::PS256]);
+    assert_eq!(token.token_type, TokenType::Jwt);
+    assert_eq!(token.leeway_secs, 5);
+    assert_eq!(token.jwks_cache_secs, 60);
+    assert_eq!(token.jwks_min_refresh_secs, 2);
+    assert_eq!(token.token_cache_entries, 0);
 
     for (name, value) in [
         ("API_TOKEN_TYPE", "id_token"),
@@ -390,11 +382,11 @@ fn the_api_settings_are_read_from_api_environment_variables() {
 
 #[tokio::test]
 async fn with_the_token_cache_off_every_request_is_verified_and_still_correct() {
-    let api = support_api::spawn_api_with(|config| config.token_cache_entries = 0).await;
+    let api = support_api::spawn_api_with(|config| config.token.token_cache_entries = 0).await;
     let token = api.valid_token();
     for _ in 0..3 {
         api.get("/api/private", &token).await.assert_ok_for_alice();
     }
-    api.clock.advance(3600 + api.config.leeway_secs);
+    api.advance(3600 + api.config.token.leeway_secs);
     api.get("/api/private", &token).await.assert_invalid_token();
 }

@@ -2,14 +2,9 @@
 //! rotation, rate limiting against made-up `kid`s, failing closed while the
 //! issuer is unreachable and recovering by itself. Time is a manual clock.
 
-#[path = "support_api/harness.rs"]
-mod support_api;
-
+use crate::support::{PRIVATE, TestApi, TestResponse, spawn_api};
 use axum::http::{StatusCode, header};
-use support_api::{TestApi, TestResponse, spawn_api};
 use tokio::task::JoinSet;
-
-const PRIVATE: &str = "/api/private";
 
 #[track_caller]
 fn assert_unavailable(response: &TestResponse, api: &TestApi) {
@@ -52,7 +47,7 @@ async fn a_key_added_by_rotation_is_accepted_after_one_refetch() {
 
     let new_key = api.issuer.rotate("key-2");
     // A real rotation comes long after the API's last fetch.
-    api.clock.advance(api.config.jwks_min_refresh_secs);
+    api.advance(api.config.jwks_min_refresh_secs);
     let token = api.token().header("kid", "key-2").sign(&new_key);
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     assert_eq!(api.issuer.jwks_fetches(), 2);
@@ -73,7 +68,7 @@ async fn a_flood_of_unknown_kids_causes_at_most_one_fetch_per_interval() {
     api.get(PRIVATE, &api.valid_token())
         .await
         .assert_ok_for_alice();
-    api.clock.advance(api.config.jwks_min_refresh_secs);
+    api.advance(api.config.jwks_min_refresh_secs);
 
     let mut requests = JoinSet::new();
     for i in 0..50 {
@@ -94,13 +89,13 @@ async fn a_flood_of_unknown_kids_causes_at_most_one_fetch_per_interval() {
     assert_eq!(api.issuer.jwks_fetches(), 2, "one refetch for fifty misses");
 
     // Within the interval, another unknown kid fetches nothing.
-    api.clock.advance(api.config.jwks_min_refresh_secs - 1);
+    api.advance(api.config.jwks_min_refresh_secs - 1);
     api.get(PRIVATE, &token_with_kid(&api, "another"))
         .await
         .assert_invalid_token();
     assert_eq!(api.issuer.jwks_fetches(), 2);
     // Once it has passed, one more fetch is allowed.
-    api.clock.advance(1);
+    api.advance(1);
     api.get(PRIVATE, &token_with_kid(&api, "yet-another"))
         .await
         .assert_invalid_token();
@@ -119,7 +114,7 @@ async fn while_the_issuer_is_down_tokens_fail_closed_and_pass_again_once_it_is_b
     assert_unavailable(&api.get(PRIVATE, &token).await, &api);
     assert_eq!(api.issuer.jwks_fetches(), 0);
     // ...and the next allowed fetch recovers without a restart.
-    api.clock.advance(api.config.jwks_min_refresh_secs);
+    api.advance(api.config.jwks_min_refresh_secs);
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     assert_eq!(api.issuer.jwks_fetches(), 1);
 }
@@ -131,14 +126,14 @@ async fn once_cached_keys_are_stale_an_unreachable_issuer_fails_closed_even_for_
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     api.issuer.stop().await;
     // Within the cache lifetime the issuer is not needed.
-    api.clock.advance(api.config.jwks_cache_secs - 1);
+    api.advance(api.config.jwks_cache_secs - 1);
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     // Past it, neither the old keys nor the verified-token cache are trusted.
-    api.clock.advance(1);
+    api.advance(1);
     assert_unavailable(&api.get(PRIVATE, &token).await, &api);
 
     api.issuer.start_again().await;
-    api.clock.advance(api.config.jwks_min_refresh_secs);
+    api.advance(api.config.jwks_min_refresh_secs);
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
 }
 
@@ -147,7 +142,7 @@ async fn keys_are_fetched_again_when_the_cache_lifetime_ends() {
     let api = spawn_api().await;
     let token = api.valid_token();
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
-    api.clock.advance(api.config.jwks_cache_secs);
+    api.advance(api.config.jwks_cache_secs);
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     assert_eq!(api.issuer.jwks_fetches(), 2);
 }
@@ -159,7 +154,7 @@ async fn a_key_removed_from_the_jwks_stops_verifying_tokens_seen_before() {
     api.get(PRIVATE, &token).await.assert_ok_for_alice();
     api.issuer.rotate("key-2");
     api.issuer.unpublish("key-1");
-    api.clock.advance(api.config.jwks_cache_secs);
+    api.advance(api.config.jwks_cache_secs);
     api.get(PRIVATE, &token).await.assert_invalid_token();
 }
 

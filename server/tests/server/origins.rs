@@ -1,7 +1,5 @@
 //! Each origin's router answers on its own, driven without a socket.
 
-#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
-
 use axum::{
     body::{Body, to_bytes},
     http::{Request, StatusCode},

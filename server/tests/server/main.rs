@@ -1,0 +1,19 @@
+//! The server's integration tests, one binary: the demo API's routes, the
+//! mock issuer, and the three origins together. Each router is driven with
+//! `tower::ServiceExt` or on a real listener.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests: a failing unwrap is a failing test"
+)]
+
+mod api_routes;
+mod issuer_authorize;
+mod issuer_dev;
+mod issuer_flows;
+mod issuer_setup;
+mod origins;
+mod support_api;
+mod support_issuer;
