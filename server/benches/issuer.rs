@@ -21,10 +21,9 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
+use mock_issuer::{IssuerConfig, SpawnedIssuer, keys::SigningKey};
 use reqwest::cookie::{CookieStore, Jar};
 use serde_json::json;
-use server::{config::IssuerConfig, issuer::keys::SigningKey};
-use tokio::net::TcpListener;
 
 #[path = "support/wrk.rs"]
 mod wrk;
@@ -41,7 +40,8 @@ async fn run(secs: u64) -> Result<(), Box<dyn Error>> {
     let signature = signature_cost()?;
     let bound = cores as f64 / (2.0 * signature.as_secs_f64());
 
-    let base = serve().await?;
+    let issuer = serve().await?;
+    let base = issuer.url().to_owned();
     let cookie = log_in(&base).await?;
     let dir = std::env::temp_dir().join(format!("issuer-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -103,22 +103,12 @@ fn signature_cost() -> Result<Duration, Box<dyn Error>> {
 }
 
 /// Serves the issuer (embedded tenant, keys in memory) on 127.0.0.1:0.
-async fn serve() -> Result<String, Box<dyn Error>> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+async fn serve() -> Result<SpawnedIssuer, Box<dyn Error>> {
     let config = IssuerConfig {
-        url: base.clone(),
-        data_dir: None,
         dev_controls: false,
-        ..IssuerConfig::default()
+        ..IssuerConfig::for_tests()
     };
-    let router = server::issuer::router(&config).await?;
-    tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, router).await {
-            eprintln!("issuer bench: the issuer stopped: {error}");
-        }
-    });
-    Ok(base)
+    Ok(mock_issuer::spawn(config).await?)
 }
 
 fn authorize_query(state: &str, nonce: &str) -> String {

@@ -9,6 +9,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use bearer_auth::BearerConfig;
+use mock_issuer::IssuerConfig;
 use serde::Deserialize;
 
 /// The whole configuration of the process.
@@ -18,7 +19,7 @@ pub struct Config {
     /// The single-page app (the OAuth client).
     pub spa: SpaConfig,
     /// The mock authorization server (the OpenID provider).
-    pub issuer: IssuerConfig,
+    pub issuer: IssuerOrigin,
     /// The protected resource API.
     pub api: ApiConfig,
 }
@@ -42,26 +43,17 @@ pub struct SpaConfig {
     pub api_url: String,
 }
 
-/// The mock authorization server.
+/// The mock authorization server: where it listens, and the
+/// `mock-issuer` crate's own settings (`[issuer.mock]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct IssuerConfig {
+pub struct IssuerOrigin {
     /// Run the mock authorization server in this process.
     pub enabled: bool,
     /// Socket address to listen on.
     pub addr: SocketAddr,
-    /// Public base URL, which is also the `iss` of its tokens.
-    pub url: String,
-    /// The tenant (APIs, clients, users, token lifetimes) as a TOML file;
-    /// `None` uses the embedded demo tenant, `server/config/tenant.toml`.
-    pub tenant: Option<PathBuf>,
-    /// Where generated signing keys are kept (PKCS#8 DER, gitignored), so a
-    /// restart keeps issued tokens valid. `None` or an empty path keeps them
-    /// in memory only (tests).
-    pub data_dir: Option<PathBuf>,
-    /// Serve the `/dev/` API (fault injection, key rotation, ...): on for the
-    /// demo, off for anything else; when off the routes do not exist.
-    pub dev_controls: bool,
+    /// Its URL (the `iss`), tenant, key directory and dev controls.
+    pub mock: IssuerConfig,
 }
 
 /// The protected resource API.
@@ -101,15 +93,12 @@ impl Default for SpaConfig {
     }
 }
 
-impl Default for IssuerConfig {
+impl Default for IssuerOrigin {
     fn default() -> Self {
         Self {
             enabled: true,
             addr: SocketAddr::from(([127, 0, 0, 1], 9000)),
-            url: DEFAULT_ISSUER.into(),
-            tenant: None,
-            data_dir: Some(PathBuf::from("data/issuer")),
-            dev_controls: true,
+            mock: IssuerConfig::default(),
         }
     }
 }
@@ -140,16 +129,16 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SPA_API_URL", "spa.api_url"),
     ("ISSUER_ENABLED", "issuer.enabled"),
     ("ISSUER_ADDR", "issuer.addr"),
-    ("ISSUER_URL", "issuer.url"),
+    ("ISSUER_URL", "issuer.mock.url"),
     (
         "ISSUER_TENANT",
-        "issuer.tenant (path of a tenant TOML file)",
+        "issuer.mock.tenant (path of a tenant TOML file)",
     ),
     (
         "ISSUER_DATA_DIR",
-        "issuer.data_dir (empty: keys in memory only)",
+        "issuer.mock.data_dir (empty: keys in memory only)",
     ),
-    ("ISSUER_DEV_CONTROLS", "issuer.dev_controls"),
+    ("ISSUER_DEV_CONTROLS", "issuer.mock.dev_controls"),
     ("API_ENABLED", "api.enabled"),
     ("API_ADDR", "api.addr"),
     ("API_URL", "api.url"),
@@ -228,14 +217,18 @@ impl Config {
         set_string(env, "SPA_API_URL", &mut self.spa.api_url);
         set_bool(env, "ISSUER_ENABLED", &mut self.issuer.enabled)?;
         set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
-        set_string(env, "ISSUER_URL", &mut self.issuer.url);
+        set_string(env, "ISSUER_URL", &mut self.issuer.mock.url);
         if let Some(path) = env("ISSUER_TENANT") {
-            self.issuer.tenant = (!path.is_empty()).then(|| PathBuf::from(path));
+            self.issuer.mock.tenant = (!path.is_empty()).then(|| PathBuf::from(path));
         }
         if let Some(dir) = env("ISSUER_DATA_DIR") {
-            self.issuer.data_dir = (!dir.is_empty()).then(|| PathBuf::from(dir));
+            self.issuer.mock.data_dir = (!dir.is_empty()).then(|| PathBuf::from(dir));
         }
-        set_bool(env, "ISSUER_DEV_CONTROLS", &mut self.issuer.dev_controls)?;
+        set_bool(
+            env,
+            "ISSUER_DEV_CONTROLS",
+            &mut self.issuer.mock.dev_controls,
+        )?;
         set_bool(env, "API_ENABLED", &mut self.api.enabled)?;
         set_addr(env, "API_ADDR", &mut self.api.addr)?;
         set_string(env, "API_URL", &mut self.api.url);
@@ -289,9 +282,10 @@ impl Config {
     /// issuer, in this process, and they are switched on.
     pub fn spa_app_config(&self) -> app::SpaConfig {
         let spa = &self.spa;
-        let same_issuer = spa.issuer.trim_end_matches('/') == self.issuer.url.trim_end_matches('/');
-        let dev_controls = (self.issuer.enabled && self.issuer.dev_controls && same_issuer)
-            .then(|| format!("{}/dev", self.issuer.url.trim_end_matches('/')));
+        let same_issuer =
+            spa.issuer.trim_end_matches('/') == self.issuer.mock.url.trim_end_matches('/');
+        let dev_controls = (self.issuer.enabled && self.issuer.mock.dev_controls && same_issuer)
+            .then(|| format!("{}/dev", self.issuer.mock.url.trim_end_matches('/')));
         app::SpaConfig {
             issuer: spa.issuer.clone(),
             client_id: spa.client_id.clone(),
@@ -393,8 +387,8 @@ mod tests {
         assert!(config.spa.enabled && config.issuer.enabled && config.api.enabled);
         assert_eq!(config.issuer.addr.port(), 9000);
         assert_eq!(config.api.addr.port(), 8000);
-        assert_eq!(config.spa.issuer, config.issuer.url);
-        assert_eq!(config.api.token.issuer, config.issuer.url);
+        assert_eq!(config.spa.issuer, config.issuer.mock.url);
+        assert_eq!(config.api.token.issuer, config.issuer.mock.url);
         assert_eq!(config.api.allowed_origins, ["http://localhost:3000"]);
     }
 

@@ -2,12 +2,11 @@
 //! `router` function so that tests can drive it without a socket:
 //!
 //! - [`spa`]: the Leptos app, server-rendered and hydrated (the OAuth client);
-//! - [`issuer`]: the mock authorization server (the OpenID provider);
+//! - the mock authorization server (the OpenID provider), the `mock-issuer` crate;
 //! - [`api`]: the protected resource API.
 
 pub mod api;
 pub mod config;
-pub mod issuer;
 pub mod spa;
 
 use std::net::SocketAddr;
@@ -53,7 +52,7 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     let mut servers: Vec<(&'static str, SocketAddr, Router)> = Vec::new();
     if config.issuer.enabled {
         let name = "authorization server";
-        let router = issuer::router(&config.issuer)
+        let router = mock_issuer::router(&config.issuer.mock)
             .await
             .map_err(|e| RunError::Setup {
                 name,

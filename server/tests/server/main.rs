@@ -1,5 +1,5 @@
-//! The server's integration tests, one binary: the demo API's routes, the
-//! mock issuer, and the three origins together. Each router is driven with
+//! The server's integration tests, one binary: the demo API's routes and
+//! the three origins together. Each router is driven with
 //! `tower::ServiceExt` or on a real listener.
 
 #![allow(
@@ -10,10 +10,5 @@
 )]
 
 mod api_routes;
-mod issuer_authorize;
-mod issuer_dev;
-mod issuer_flows;
-mod issuer_setup;
 mod origins;
 mod support_api;
-mod support_issuer;

@@ -22,7 +22,7 @@ async fn get(router: axum::Router, uri: &str) -> (StatusCode, String) {
 async fn the_issuer_and_the_api_report_their_health() {
     let config = Config::default();
     let (status, body) = get(
-        server::issuer::router(&config.issuer).await.unwrap(),
+        mock_issuer::router(&config.issuer.mock).await.unwrap(),
         "/health",
     )
     .await;

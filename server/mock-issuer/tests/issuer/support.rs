@@ -16,9 +16,9 @@ use axum::{
     http::{Request, StatusCode},
 };
 use jsonwebtoken::{Algorithm, DecodingKey, TokenData, Validation, jwk::JwkSet};
+use mock_issuer::IssuerConfig;
 use protocol::{Clock, ManualClock};
 use serde_json::Value;
-use server::config::IssuerConfig;
 use tower::ServiceExt;
 use url::form_urlencoded;
 
@@ -97,7 +97,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut IssuerConfig)) -> TestIssuer {
     let mut config = config(&base);
     adjust(&mut config);
     let clock = Arc::new(ManualClock::at_secs(now_secs()));
-    let router = server::issuer::router_with_clock(&config, clock.clone() as Arc<dyn Clock>)
+    let router = mock_issuer::router_with_clock(&config, clock.clone() as Arc<dyn Clock>)
         .await
         .unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -361,7 +361,7 @@ pub async fn oneshot(request: Request<Body>) -> Oneshot {
 
 /// An issuer router for `oneshot`.
 pub async fn router() -> Router {
-    server::issuer::router(&config("http://localhost:9000"))
+    mock_issuer::router(&config("http://localhost:9000"))
         .await
         .unwrap()
 }
@@ -404,7 +404,7 @@ pub fn set_cookie(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with(&format!("{}=", server::issuer::SESSION_COOKIE)))
+        .find(|c| c.starts_with(&format!("{}=", mock_issuer::SESSION_COOKIE)))
 }
 
 /// SHA-256 of `text`.

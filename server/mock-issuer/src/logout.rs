@@ -26,11 +26,11 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use super::{
     AppState,
-    authorize::{current_session, redirect, require_form, same_secret, session_cookie_name},
+    cookies::{current_session, require_form, same_secret, session_cookie_name},
     events::EventKind,
     pages::{self, LogoutQuestion},
     params::Params,
-    respond::{Framing, PageError, html},
+    respond::{Framing, PageError, html, redirect},
     tenant::Client,
 };
 

@@ -329,7 +329,7 @@ impl Prompts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issuer::tenant::EMBEDDED;
+    use crate::tenant::EMBEDDED;
 
     fn tenant() -> Tenant {
         Tenant::parse("embedded", EMBEDDED).unwrap()

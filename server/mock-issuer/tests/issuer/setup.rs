@@ -1,13 +1,13 @@
 //! Start-up and the published documents: the tenant file, the signing keys
 //! and their persistence, discovery, the JWKS, and the dashboard.
 
-use crate::support_issuer::*;
+use crate::support::*;
 use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
+use mock_issuer::tenant::EMBEDDED;
 use protocol::{JwkSet, ProviderMetadata, ResponseMode, ResponseType};
-use server::issuer::tenant::EMBEDDED;
 
 #[tokio::test]
 async fn the_discovery_document_describes_an_implicit_flow_provider() {
@@ -168,7 +168,7 @@ async fn a_damaged_key_store_stops_the_server_with_a_clear_error() {
     std::fs::write(dir.join("ring.json"), "{ not json").unwrap();
     let mut config = config("http://localhost:9000");
     config.data_dir = Some(dir.to_path_buf());
-    let error = server::issuer::router(&config)
+    let error = mock_issuer::router(&config)
         .await
         .err()
         .unwrap()
@@ -192,7 +192,7 @@ async fn a_bad_tenant_file_stops_the_server_naming_the_line_and_field() {
         + 1;
     let mut config = config("http://localhost:9000");
     config.tenant = Some(path.clone());
-    let error = server::issuer::router(&config)
+    let error = mock_issuer::router(&config)
         .await
         .err()
         .unwrap()
@@ -202,7 +202,7 @@ async fn a_bad_tenant_file_stops_the_server_naming_the_line_and_field() {
     assert!(error.contains("clients[0].callbacks[0]"), "{error}");
 
     config.tenant = Some(dir.join("missing.toml"));
-    let error = server::issuer::router(&config)
+    let error = mock_issuer::router(&config)
         .await
         .err()
         .unwrap()
@@ -217,7 +217,7 @@ async fn an_issuer_url_with_a_query_or_without_a_host_stops_the_server() {
         "localhost:9000",
         "ftp://idp.example",
     ] {
-        let result = server::issuer::router(&config(url)).await;
+        let result = mock_issuer::router(&config(url)).await;
         assert!(result.is_err(), "{url} was accepted");
     }
 }
@@ -260,7 +260,7 @@ async fn the_dashboard_escapes_tenant_values() {
     .unwrap();
     let mut config = config("http://localhost:9000");
     config.tenant = Some(path);
-    let router = server::issuer::router(&config).await.unwrap();
+    let router = mock_issuer::router(&config).await.unwrap();
     let response = oneshot_with(router, get_request("/")).await;
     assert!(!response.body.contains("<img src=x"), "{}", response.body);
     assert!(response.body.contains("&lt;img src=x"));

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use crate::support_issuer::*;
+use crate::support::*;
 use axum::http::StatusCode;
+use mock_issuer::SESSION_COOKIE;
 use protocol::Clock;
-use server::issuer::SESSION_COOKIE;
 
 fn silent() -> Vec<(&'static str, String)> {
     with(
@@ -159,7 +159,7 @@ async fn consent_for_one_api_does_not_cover_another_api_with_a_scope_of_the_same
         &tenant,
         format!(
             "{}\n[[apis]]\nidentifier = \"{other_api}\"\nname = \"Other API\"\nscopes = [{{ value = \"read:messages\", description = \"Read the other API's messages\" }}]\n",
-            server::issuer::tenant::EMBEDDED
+            mock_issuer::tenant::EMBEDDED
         ),
     )
     .unwrap();
@@ -509,7 +509,7 @@ async fn web_message_without_a_session_posts_login_required() {
 #[tokio::test]
 async fn web_message_to_an_origin_the_client_did_not_register_is_an_error_page() {
     let dir = temp_dir("web-origin");
-    let tenant = server::issuer::tenant::EMBEDDED.replace(
+    let tenant = mock_issuer::tenant::EMBEDDED.replace(
         r#"web_origins = ["http://localhost:3000"]"#,
         r#"web_origins = ["http://localhost:4000"]"#,
     );
@@ -927,11 +927,11 @@ async fn the_login_and_consent_pages_cannot_be_framed_and_no_step_is_cached() {
 async fn the_browser_cookie_is_set_only_when_a_login_or_consent_page_is_shown() {
     let issuer = spawn().await;
     let browser_cookie = |response: &reqwest::Response| {
-        response.headers().get_all("set-cookie").iter().any(|v| {
-            v.to_str()
-                .unwrap()
-                .starts_with(server::issuer::BROWSER_COOKIE)
-        })
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with(mock_issuer::BROWSER_COOKIE))
     };
     // A silent request (login_required) and an error answer set nothing.
     let response = issuer.authorize(&silent()).await;
@@ -947,7 +947,7 @@ async fn the_browser_cookie_is_set_only_when_a_login_or_consent_page_is_shown() 
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_ascii_lowercase())
-        .find(|c| c.starts_with(server::issuer::BROWSER_COOKIE))
+        .find(|c| c.starts_with(mock_issuer::BROWSER_COOKIE))
         .expect("a browser cookie");
     assert!(
         cookie.contains("httponly") && cookie.contains("samesite=lax"),
@@ -983,7 +983,7 @@ fn with_cookie(
 
 #[tokio::test]
 async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session_is_ignored() {
-    let router = server::issuer::router(&config("https://idp.test"))
+    let router = mock_issuer::router(&config("https://idp.test"))
         .await
         .unwrap();
     let send = |request| oneshot_with(router.clone(), request);
@@ -1001,7 +1001,7 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
 
     let response = send(get(format!("/authorize?{}", encode(&request())), "")).await;
     let (browser, attributes) =
-        cookie_set(&response.headers, server::issuer::BROWSER_COOKIE_HOST).expect("browser cookie");
+        cookie_set(&response.headers, mock_issuer::BROWSER_COOKIE_HOST).expect("browser cookie");
     assert!(attributes.contains("secure") && !attributes.contains("domain"));
     let login = header(&response.headers, "location").to_owned();
     let page = send(get(login, &browser)).await;
@@ -1009,7 +1009,7 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
     let response = send(post_form("/login", &browser, encode(&form))).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     let (session, attributes) =
-        cookie_set(&response.headers, server::issuer::SESSION_COOKIE_HOST).expect("session cookie");
+        cookie_set(&response.headers, mock_issuer::SESSION_COOKIE_HOST).expect("session cookie");
     assert!(
         attributes.contains("secure")
             && attributes.contains("httponly")
@@ -1044,8 +1044,8 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
     let response = send(post_form("/oidc/logout/confirm", &session, encode(&form))).await;
     assert!(response.body.contains("You are logged out"));
     let (removed, attributes) =
-        cookie_set(&response.headers, server::issuer::SESSION_COOKIE_HOST).expect("a removal");
-    assert_eq!(removed, format!("{}=", server::issuer::SESSION_COOKIE_HOST));
+        cookie_set(&response.headers, mock_issuer::SESSION_COOKIE_HOST).expect("a removal");
+    assert_eq!(removed, format!("{}=", mock_issuer::SESSION_COOKIE_HOST));
     assert!(
         attributes.contains("secure") && attributes.contains("path=/"),
         "{attributes}"

@@ -2,7 +2,7 @@
 //! every kind of bad input, each checked for where the answer goes (an
 //! error page where no redirect is allowed).
 
-use crate::support_issuer::*;
+use crate::support::*;
 use axum::{
     body::Body,
     http::{Request, StatusCode},

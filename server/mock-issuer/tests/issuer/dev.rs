@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support_issuer::*;
+use crate::support::*;
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
 use protocol::{

@@ -235,3 +235,20 @@ impl IntoResponse for PageError {
         error_page(status, title, &self.to_string())
     }
 }
+
+/// A redirect that is never cached: 303 after a form post, else 302.
+pub fn redirect(location: &str, after_post: bool) -> Response {
+    let status = if after_post {
+        StatusCode::SEE_OTHER
+    } else {
+        StatusCode::FOUND
+    };
+    let mut response = status.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

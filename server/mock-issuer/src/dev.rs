@@ -30,6 +30,8 @@
 //! issuer itself is refused with 403, so another site cannot flip the
 //! switches through a user's browser.
 
+mod settings;
+
 use std::{
     collections::VecDeque,
     sync::{Mutex, MutexGuard, PoisonError},
@@ -48,7 +50,6 @@ use protocol::ResponseType;
 pub use protocol::dev_controls::{
     ArmedFault, CaughtBy, Fault, FaultError, FaultInfo, Faults, Tamper,
 };
-use serde::Deserialize;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -136,12 +137,12 @@ pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppS
             "/dev/faults",
             get(faults_get).post(faults_post).delete(faults_delete),
         )
-        .route("/dev/latency", post(latency_post))
-        .route("/dev/narrow-scope", post(narrow_scope_post))
-        .route("/dev/lifetimes", post(lifetimes_post))
-        .route("/dev/revoke-consent", post(revoke_consent_post))
-        .route("/dev/end-sessions", post(end_sessions_post))
-        .route("/dev/reset", post(reset_post))
+        .route("/dev/latency", post(settings::latency_post))
+        .route("/dev/narrow-scope", post(settings::narrow_scope_post))
+        .route("/dev/lifetimes", post(settings::lifetimes_post))
+        .route("/dev/revoke-consent", post(settings::revoke_consent_post))
+        .route("/dev/end-sessions", post(settings::end_sessions_post))
+        .route("/dev/reset", post(settings::reset_post))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let trusted = trusted.clone();
             async move { origin_guard(&trusted, request, next).await }
@@ -319,208 +320,5 @@ async fn faults_delete(State(state): State<AppState>) -> Json<serde_json::Value>
     Json(json!({ "faults": [] }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LatencyBody {
-    ms: u64,
-}
-
-async fn latency_post(
-    State(state): State<AppState>,
-    Json(body): Json<LatencyBody>,
-) -> Result<Json<serde_json::Value>, DevError> {
-    if body.ms > MAX_LATENCY_MS {
-        return Err(DevError::BadRequest(format!(
-            "ms must be at most {MAX_LATENCY_MS}"
-        )));
-    }
-    state.dev.lock().latency_ms = body.ms;
-    state.event(EventKind::DevControl {
-        control: "latency",
-        detail: format!("/authorize answers after {} ms", body.ms),
-    });
-    Ok(Json(json!({ "latency_ms": body.ms })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NarrowScopeBody {
-    enabled: bool,
-}
-
-async fn narrow_scope_post(
-    State(state): State<AppState>,
-    Json(body): Json<NarrowScopeBody>,
-) -> Json<serde_json::Value> {
-    state.dev.lock().narrow_scope = body.enabled;
-    state.event(EventKind::DevControl {
-        control: "narrow_scope",
-        detail: if body.enabled {
-            "responses name only the API's scopes in scope".into()
-        } else {
-            "responses name every granted scope".into()
-        },
-    });
-    Json(json!({ "narrow_scope": body.enabled }))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LifetimesBody {
-    access_token_secs: Option<u64>,
-    id_token_secs: Option<u64>,
-    sso_idle_secs: Option<u64>,
-    sso_absolute_secs: Option<u64>,
-}
-
-async fn lifetimes_post(
-    State(state): State<AppState>,
-    Json(body): Json<LifetimesBody>,
-) -> Result<Json<serde_json::Value>, DevError> {
-    let mut lifetimes = state.lifetimes();
-    for (value, slot, name) in [
-        (
-            body.access_token_secs,
-            &mut lifetimes.access_token_secs,
-            "access_token_secs",
-        ),
-        (
-            body.id_token_secs,
-            &mut lifetimes.id_token_secs,
-            "id_token_secs",
-        ),
-        (
-            body.sso_idle_secs,
-            &mut lifetimes.sso_idle_secs,
-            "sso_idle_secs",
-        ),
-        (
-            body.sso_absolute_secs,
-            &mut lifetimes.sso_absolute_secs,
-            "sso_absolute_secs",
-        ),
-    ] {
-        if let Some(value) = value {
-            if !(1..=86_400).contains(&value) {
-                return Err(DevError::BadRequest(format!(
-                    "{name} must be between 1 and 86400"
-                )));
-            }
-            *slot = value;
-        }
-    }
-    if lifetimes.sso_idle_secs > lifetimes.sso_absolute_secs {
-        return Err(DevError::BadRequest(
-            "sso_idle_secs must not exceed sso_absolute_secs".into(),
-        ));
-    }
-    state.dev.lock().lifetimes = Some(lifetimes);
-    state.event(EventKind::DevControl {
-        control: "lifetimes",
-        detail: format!(
-            "access token {} s, id_token {} s, session idle {} s, absolute {} s",
-            lifetimes.access_token_secs,
-            lifetimes.id_token_secs,
-            lifetimes.sso_idle_secs,
-            lifetimes.sso_absolute_secs
-        ),
-    });
-    Ok(Json(json!({ "lifetimes": lifetimes })))
-}
-
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RevokeBody {
-    username: Option<String>,
-    client_id: Option<String>,
-}
-
-async fn revoke_consent_post(
-    State(state): State<AppState>,
-    body: Option<Json<RevokeBody>>,
-) -> Json<serde_json::Value> {
-    let body = body.map(|Json(b)| b).unwrap_or_default();
-    let revoked = state
-        .store
-        .revoke(body.username.as_deref(), body.client_id.as_deref());
-    state.event(EventKind::DevControl {
-        control: "revoke_consent",
-        detail: format!(
-            "forgot {revoked} consent(s) of {} to {}",
-            body.username.as_deref().unwrap_or("every user"),
-            body.client_id.as_deref().unwrap_or("every client")
-        ),
-    });
-    Json(json!({ "revoked": revoked }))
-}
-
-async fn end_sessions_post(State(state): State<AppState>) -> Json<serde_json::Value> {
-    let ended = state.store.end_all_sessions();
-    state.event(EventKind::DevControl {
-        control: "end_sessions",
-        detail: format!("ended {ended} session(s)"),
-    });
-    Json(json!({ "ended": ended }))
-}
-
-async fn reset_post(State(state): State<AppState>) -> Json<serde_json::Value> {
-    state.dev.reset();
-    state.store.end_all_sessions();
-    state.store.clear_pending();
-    state.store.revoke(None, None);
-    state.events.clear();
-    state.event(EventKind::DevControl {
-        control: "reset",
-        detail: "back to the configured tenant".into(),
-    });
-    Json(snapshot(&state))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn armed(json: serde_json::Value) -> ArmedFault {
-        serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn a_fault_is_used_up_and_a_silent_only_fault_skips_interactive_responses() {
-        let dev = DevSettings::default();
-        dev.lock().faults.push_back(armed(
-            json!({"fault": {"error": "login_required"}, "prompt_none_only": true}),
-        ));
-        dev.lock()
-            .faults
-            .push_back(armed(json!({"fault": {"tamper": "expired"}, "count": 2})));
-        let both = ResponseType::IdTokenToken;
-        assert_eq!(
-            dev.take_fault(false, both),
-            Some(Fault::Tamper(Tamper::Expired))
-        );
-        assert_eq!(
-            dev.take_fault(true, both),
-            Some(Fault::Error(FaultError::LoginRequired))
-        );
-        assert_eq!(
-            dev.take_fault(true, both),
-            Some(Fault::Tamper(Tamper::Expired))
-        );
-        assert_eq!(dev.take_fault(true, both), None);
-    }
-
-    #[test]
-    fn a_tamper_is_kept_for_a_response_with_the_token_it_breaks() {
-        let dev = DevSettings::default();
-        dev.lock()
-            .faults
-            .push_back(armed(json!({"fault": {"tamper": "wrong_nonce"}})));
-        // An access token alone has no nonce to break: the fault waits.
-        assert_eq!(dev.take_fault(false, ResponseType::Token), None);
-        assert_eq!(
-            dev.take_fault(false, ResponseType::IdToken),
-            Some(Fault::Tamper(Tamper::WrongNonce))
-        );
-        assert_eq!(dev.take_fault(false, ResponseType::IdToken), None);
-    }
-}
+mod tests;

@@ -363,7 +363,7 @@ mod tests {
                 audience: None,
                 state: None,
                 nonce: None,
-                prompt: super::super::request::Prompts::default(),
+                prompt: crate::request::Prompts::default(),
                 max_age: None,
             },
             csrf: random_id(),

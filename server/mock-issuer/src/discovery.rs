@@ -1,0 +1,101 @@
+//! What a client learns from the issuer URL alone: the discovery document
+//! (OpenID Connect Discovery §3, §4) and the public keys (RFC 7517 §5).
+
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use protocol::{ProviderMetadata, ResponseMode, ResponseType};
+
+use super::{AppState, Shared, tenant};
+
+/// OpenID Connect Discovery §3: what a client needs to know, from the
+/// issuer URL alone.
+fn metadata(state: &Shared) -> ProviderMetadata {
+    let mut scopes: Vec<String> = tenant::OIDC_SCOPES
+        .iter()
+        .map(|(s, _)| (*s).to_owned())
+        .collect();
+    scopes.extend(
+        state
+            .tenant
+            .apis
+            .iter()
+            .flat_map(|api| api.scopes.iter().map(|s| s.scope.to_string())),
+    );
+    // Two APIs may define a scope alike; list it once, OIDC scopes first.
+    let mut seen = std::collections::HashSet::new();
+    scopes.retain(|scope| seen.insert(scope.clone()));
+    ProviderMetadata {
+        issuer: state.issuer.clone(),
+        authorization_endpoint: state.urls.authorize.clone(),
+        // Only the implicit flow: Discovery §3 then allows no token endpoint.
+        token_endpoint: None,
+        userinfo_endpoint: Some(state.urls.userinfo.clone()),
+        jwks_uri: state.urls.jwks.clone(),
+        end_session_endpoint: Some(state.urls.end_session.clone()),
+        scopes_supported: scopes,
+        response_types_supported: [
+            ResponseType::Token,
+            ResponseType::IdToken,
+            ResponseType::IdTokenToken,
+        ]
+        .iter()
+        .map(|r| r.as_str().to_owned())
+        .collect(),
+        response_modes_supported: Some(
+            [ResponseMode::Fragment, ResponseMode::WebMessage]
+                .iter()
+                .map(|m| m.as_str().to_owned())
+                .collect(),
+        ),
+        grant_types_supported: Some(vec!["implicit".into()]),
+        subject_types_supported: vec!["public".into()],
+        // Never `none` (OIDC Core §3.2.2.11 forbids unsigned ID tokens here).
+        id_token_signing_alg_values_supported: vec!["RS256".into()],
+        claims_supported: [
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "at_hash",
+            "name",
+            "nickname",
+            "preferred_username",
+            "picture",
+            "email",
+            "email_verified",
+        ]
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect(),
+        request_parameter_supported: Some(false),
+        request_uri_parameter_supported: Some(false),
+    }
+}
+
+pub(super) async fn discovery_get(State(state): State<AppState>) -> Response {
+    let mut response = Json(metadata(&state)).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+pub(super) async fn jwks_get(State(state): State<AppState>) -> Response {
+    let mut response = Json(state.keys.jwks(state.now())).into_response();
+    // Clients may keep the keys for five minutes: the next key is published
+    // a rotation before it signs, and a client that meets an unknown kid
+    // reads the keys again anyway (past its cache).
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}

@@ -1,0 +1,118 @@
+//! The login page of a pending authorization request.
+
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::cookie::CookieJar;
+
+use super::{
+    AppState,
+    authorize::proceed,
+    cookies::{
+        continued_request, pending_from_query, require_form, same_browser, session_cookie,
+        session_cookie_name,
+    },
+    events::EventKind,
+    pages,
+    params::Params,
+    respond::{Framing, PageError, html},
+    store::Session,
+    tenant::verify_password,
+};
+
+/// `GET /login?request=<id>`: the login form of a pending request.
+pub async fn login_get(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let (id, pending) = pending_from_query(&state, query.as_deref())?;
+    same_browser(&state, &jar, &pending)?;
+    let client = state
+        .tenant
+        .client(pending.request.client_id.as_str())
+        .ok_or(PageError::Expired)?;
+    state.event_on(
+        pending.request.oauth_state(),
+        EventKind::LoginShown {
+            client_id: client.client_id.clone(),
+        },
+    );
+    Ok(html(
+        StatusCode::OK,
+        pages::login(client, &id, &pending.csrf, "", None, &state.tenant.users),
+        Framing::Deny,
+    ))
+}
+
+/// `POST /login`: checks the password, starts a new session (a new id, so a
+/// session id planted before login is useless: session fixation), then
+/// continues the authorization request.
+pub async fn login_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    require_form(&headers)?;
+    let form = Params::parse(&body)?;
+    let field = |name| form.single(name).ok().flatten();
+    let (id, pending) = continued_request(&state, &jar, &form)?;
+    let client = state
+        .tenant
+        .client(pending.request.client_id.as_str())
+        .ok_or(PageError::Expired)?;
+    let username = field("username").unwrap_or_default();
+    let password = field("password").unwrap_or_default().to_owned();
+    let user = state.tenant.user(username);
+    // An unknown user costs one Argon2 check too, so timing does not tell
+    // which usernames exist.
+    let hash = user.map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
+    let verified = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|_| verified) else {
+        state.event_on(
+            pending.request.oauth_state(),
+            EventKind::LoginFailed {
+                username: user.map(|u| u.username.clone()),
+            },
+        );
+        let page = pages::login(
+            client,
+            id,
+            &pending.csrf,
+            username,
+            Some("Wrong username or password."),
+            &state.tenant.users,
+        );
+        return Ok(html(StatusCode::BAD_REQUEST, page, Framing::Deny));
+    };
+
+    if let Some(old) = jar.get(session_cookie_name(state.secure_cookies)) {
+        state.store.end_session(old.value());
+    }
+    let now = state.now();
+    let lifetimes = state.lifetimes();
+    let session_id = state.store.create_session(&user.username, now, &lifetimes);
+    state.event_on(
+        pending.request.oauth_state(),
+        EventKind::LoginSucceeded {
+            username: user.username.clone(),
+        },
+    );
+    let session = Session {
+        username: user.username.clone(),
+        auth_time: now,
+        last_seen: now,
+    };
+    let mut pending = pending;
+    pending.login_done = true;
+    pending.username = Some(user.username.clone());
+    let jar = jar.add(session_cookie(session_id, state.secure_cookies));
+    let response = proceed(&state, pending, Some(id.to_owned()), Some(session), true);
+    Ok((jar, response).into_response())
+}

@@ -1,0 +1,17 @@
+//! The issuer from the outside, one binary: a real issuer on 127.0.0.1
+//! driven by a client that keeps cookies and never follows redirects, and
+//! its router driven with `tower::ServiceExt`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests: a failing unwrap is a failing test"
+)]
+
+mod authorize;
+mod dev;
+mod flows;
+mod setup;
+mod spawned;
+mod support;
