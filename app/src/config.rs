@@ -1,22 +1,14 @@
-//! The SPA's settings: which provider, which client, which API.
+//! The SPA's settings, carried from the server to the browser in the page.
 
+use auth_client::ClientConfig;
 use serde::{Deserialize, Serialize};
 
-/// What the SPA needs to know to run the implicit flow against a provider.
-/// Everything else (endpoints, keys) comes from the provider's discovery
-/// document (OpenID Connect Discovery 1.0 §4).
+/// What the SPA is told: the auth client's configuration (which provider,
+/// which client, which API) and where the demo issuer's dev controls are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaConfig {
-    /// The provider's issuer identifier (OpenID Connect Discovery 1.0 §2).
-    pub issuer: String,
-    /// This SPA's `client_id` at the provider (RFC 6749 §2.2).
-    pub client_id: String,
-    /// The API's identifier, sent as `audience` (Auth0's extension).
-    pub audience: String,
-    /// The scopes asked for at login (RFC 6749 §3.3).
-    pub scope: String,
-    /// The base URL of the protected API.
-    pub api_url: String,
+    /// Which provider, client and API.
+    pub client: ClientConfig,
     /// The demo issuer's dev controls (`…/dev`), when this SPA uses that
     /// issuer and it has them switched on: the playground page arms its
     /// faults. Not part of any protocol: with another provider it is
@@ -46,11 +38,7 @@ mod tests {
     #[test]
     fn script_json_cannot_close_the_script_element() {
         let config = SpaConfig {
-            issuer: "</script><script>alert(1)</script>".into(),
-            client_id: "c".into(),
-            audience: "a".into(),
-            scope: "openid".into(),
-            api_url: "http://api".into(),
+            client: ClientConfig::new("</script><script>alert(1)</script>", "c"),
             dev_controls: None,
         };
         let json = config.to_script_json();

@@ -5,7 +5,7 @@
 use protocol::dev_controls::{ArmedFault, Faults, IssuerEvents};
 use serde::Deserialize;
 
-use crate::auth::browser::{self, HttpResponse};
+use auth_client::browser::{self, HttpResponse};
 
 /// `GET {dev}/faults`: every fault the issuer can commit, and the armed ones.
 pub async fn faults(dev: &str) -> Result<Faults, String> {

@@ -5,14 +5,13 @@
 //! only, because the tokens arrive in the URL fragment, which the server never
 //! sees (RFC 3986 §3.5).
 
-mod actions;
-pub mod auth;
 mod components;
 mod config;
 #[cfg(feature = "hydrate")]
 mod dev_controls;
 pub mod events;
 mod pages;
+mod playground;
 
 use components::FocusOnNavigation;
 use leptos::prelude::*;
@@ -22,16 +21,8 @@ use leptos_router::{
     path,
 };
 
+use auth_client::CALLBACK_SCRUB_SCRIPT;
 pub use config::SpaConfig;
-
-/// Where [`CALLBACK_SCRUB_SCRIPT`] keeps the callback's fragment for the app.
-pub const CALLBACK_FRAGMENT_VARIABLE: &str = "__implicitCallbackFragment";
-
-/// The shell's first script. On `/callback` it takes the fragment, with its
-/// tokens, out of the address bar and the history entry while the page is
-/// still being parsed, rather than once the wasm app has loaded and
-/// hydrated; the app then reads it from a variable it deletes at once.
-pub const CALLBACK_SCRUB_SCRIPT: &str = "if(location.pathname===\"/callback\"&&location.hash){window.__implicitCallbackFragment=location.hash;history.replaceState(null,\"\",location.pathname);}";
 
 /// The HTML document the server sends. The [`SpaConfig`] in context is
 /// embedded as JSON so that the browser starts with the same settings the
@@ -69,14 +60,19 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let log = events::EventLog::new();
     provide_context(log);
-    let auth = auth::provide_auth();
-    // Effects run in the browser only, after hydration: what this tab kept
-    // across the redirect comes back first, then the session manager starts.
-    Effect::new(move |_| {
-        log.restore();
-        auth.restore();
-        actions::start_session_manager();
-    });
+    // The server lists the routes by rendering this component with no
+    // settings; every real render has them.
+    if let Some(config) = use_context::<SpaConfig>() {
+        let client = auth_client::provide_auth_client(config.client);
+        // The teaching layer: every step of the client goes to the event log.
+        client.subscribe(move |step| log.record(step));
+        // Effects run in the browser only, after hydration: what this tab
+        // kept across the redirect comes back first, then the client starts.
+        Effect::new(move |_| {
+            log.restore();
+            client.start();
+        });
+    }
 
     view! {
         <Stylesheet id="leptos" href="/pkg/implicit.css"/>
@@ -112,21 +108,5 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_scrub_script_keeps_the_fragment_where_the_app_reads_it() {
-        assert!(CALLBACK_SCRUB_SCRIPT.contains(&format!(
-            "window.{CALLBACK_FRAGMENT_VARIABLE}=location.hash"
-        )));
-        assert!(CALLBACK_SCRUB_SCRIPT.contains("location.pathname===\"/callback\""));
-        assert!(
-            CALLBACK_SCRUB_SCRIPT.contains("history.replaceState(null,\"\",location.pathname)")
-        );
     }
 }

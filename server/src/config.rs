@@ -8,8 +8,10 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use auth_client::ClientConfig;
 use bearer_auth::BearerConfig;
 use mock_issuer::IssuerConfig;
+use protocol::ClientId;
 use serde::Deserialize;
 
 /// The whole configuration of the process.
@@ -31,16 +33,10 @@ pub struct Config {
 pub struct SpaConfig {
     /// Serve the SPA from this process.
     pub enabled: bool,
-    /// The provider's issuer URL; everything else comes from its discovery document.
-    pub issuer: String,
-    /// This SPA's client_id at the provider.
-    pub client_id: String,
-    /// The API identifier to ask tokens for (`audience`).
-    pub audience: String,
-    /// The scopes asked for at login.
-    pub scope: String,
-    /// The base URL of the protected API.
-    pub api_url: String,
+    /// The `auth-client` crate's settings (`[spa.client]`): the provider's
+    /// issuer URL (everything else comes from its discovery document), the
+    /// SPA's client_id, the API's identifier and URL, the scopes.
+    pub client: ClientConfig,
 }
 
 /// The mock authorization server: where it listens, and the
@@ -84,11 +80,15 @@ impl Default for SpaConfig {
     fn default() -> Self {
         Self {
             enabled: true,
-            issuer: DEFAULT_ISSUER.into(),
-            client_id: "demo-spa".into(),
-            audience: DEFAULT_AUDIENCE.into(),
-            scope: "openid profile email read:messages".into(),
-            api_url: DEFAULT_API_URL.into(),
+            client: ClientConfig {
+                audience: Some(DEFAULT_AUDIENCE.into()),
+                // Valid scope tokens: the parse cannot fail.
+                scope: "openid profile email read:messages"
+                    .parse()
+                    .unwrap_or_default(),
+                api_url: DEFAULT_API_URL.into(),
+                ..ClientConfig::new(DEFAULT_ISSUER, "demo-spa")
+            },
         }
     }
 }
@@ -122,11 +122,11 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "path of a TOML file with any of the settings below",
     ),
     ("SPA_ENABLED", "spa.enabled"),
-    ("SPA_ISSUER", "spa.issuer"),
-    ("SPA_CLIENT_ID", "spa.client_id"),
-    ("SPA_AUDIENCE", "spa.audience"),
-    ("SPA_SCOPE", "spa.scope"),
-    ("SPA_API_URL", "spa.api_url"),
+    ("SPA_ISSUER", "spa.client.issuer"),
+    ("SPA_CLIENT_ID", "spa.client.client_id"),
+    ("SPA_AUDIENCE", "spa.client.audience (empty: none)"),
+    ("SPA_SCOPE", "spa.client.scope"),
+    ("SPA_API_URL", "spa.client.api_url"),
     ("ISSUER_ENABLED", "issuer.enabled"),
     ("ISSUER_ADDR", "issuer.addr"),
     ("ISSUER_URL", "issuer.mock.url"),
@@ -210,11 +210,16 @@ impl Config {
 
     fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         set_bool(env, "SPA_ENABLED", &mut self.spa.enabled)?;
-        set_string(env, "SPA_ISSUER", &mut self.spa.issuer);
-        set_string(env, "SPA_CLIENT_ID", &mut self.spa.client_id);
-        set_string(env, "SPA_AUDIENCE", &mut self.spa.audience);
-        set_string(env, "SPA_SCOPE", &mut self.spa.scope);
-        set_string(env, "SPA_API_URL", &mut self.spa.api_url);
+        let client = &mut self.spa.client;
+        set_string(env, "SPA_ISSUER", &mut client.issuer);
+        if let Some(id) = env("SPA_CLIENT_ID") {
+            client.client_id = ClientId::new(id);
+        }
+        if let Some(audience) = env("SPA_AUDIENCE") {
+            client.audience = Some(audience).filter(|a| !a.is_empty());
+        }
+        set_parsed(env, "SPA_SCOPE", &mut client.scope)?;
+        set_string(env, "SPA_API_URL", &mut client.api_url);
         set_bool(env, "ISSUER_ENABLED", &mut self.issuer.enabled)?;
         set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
         set_string(env, "ISSUER_URL", &mut self.issuer.mock.url);
@@ -281,17 +286,13 @@ impl Config {
     /// the mock issuer's dev controls only when the SPA logs in at that
     /// issuer, in this process, and they are switched on.
     pub fn spa_app_config(&self) -> app::SpaConfig {
-        let spa = &self.spa;
+        let client = &self.spa.client;
         let same_issuer =
-            spa.issuer.trim_end_matches('/') == self.issuer.mock.url.trim_end_matches('/');
+            client.issuer.trim_end_matches('/') == self.issuer.mock.url.trim_end_matches('/');
         let dev_controls = (self.issuer.enabled && self.issuer.mock.dev_controls && same_issuer)
             .then(|| format!("{}/dev", self.issuer.mock.url.trim_end_matches('/')));
         app::SpaConfig {
-            issuer: spa.issuer.clone(),
-            client_id: spa.client_id.clone(),
-            audience: spa.audience.clone(),
-            scope: spa.scope.clone(),
-            api_url: spa.api_url.clone(),
+            client: client.clone(),
             dev_controls,
         }
     }
@@ -387,7 +388,7 @@ mod tests {
         assert!(config.spa.enabled && config.issuer.enabled && config.api.enabled);
         assert_eq!(config.issuer.addr.port(), 9000);
         assert_eq!(config.api.addr.port(), 8000);
-        assert_eq!(config.spa.issuer, config.issuer.mock.url);
+        assert_eq!(config.spa.client.issuer, config.issuer.mock.url);
         assert_eq!(config.api.token.issuer, config.issuer.mock.url);
         assert_eq!(config.api.allowed_origins, ["http://localhost:3000"]);
     }
@@ -428,13 +429,14 @@ mod tests {
         let path = dir.join("demo.toml");
         std::fs::write(
             &path,
-            "[api]\nurl = \"http://api.test\"\n[spa]\nclient_id = \"from-file\"\n",
+            "[api]\nurl = \"http://api.test\"\n[spa.client]\nissuer = \"http://idp.test\"\nclient_id = \"from-file\"\n",
         )
         .unwrap();
         let path_str = path.to_str().unwrap();
         let config = load(&[("DEMO_CONFIG", path_str), ("SPA_CLIENT_ID", "from-env")]).unwrap();
         assert_eq!(config.api.url, "http://api.test");
-        assert_eq!(config.spa.client_id, "from-env");
+        assert_eq!(config.spa.client.client_id.as_str(), "from-env");
+        assert_eq!(config.spa.client.issuer, "http://idp.test");
         assert_eq!(
             config.issuer.addr.port(),
             9000,

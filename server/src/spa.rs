@@ -3,13 +3,11 @@
 //! silent authentication loads in a hidden iframe.
 
 use app::{App, SpaConfig, shell};
+use auth_client::SILENT_CALLBACK_PATH;
 use axum::{
     Router,
     http::{HeaderValue, header},
-    response::IntoResponse,
-    routing::get,
 };
-use base64::{Engine, engine::general_purpose::STANDARD};
 use leptos::{
     config::LeptosOptions,
     nonce::use_nonce,
@@ -35,7 +33,7 @@ pub fn router(options: LeptosOptions, config: SpaConfig) -> Router {
         state_page_policy();
     };
     Router::new()
-        .route(SILENT_CALLBACK_PATH, get(silent_callback_get))
+        .route(SILENT_CALLBACK_PATH, auth_client::axum::silent_callback())
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -105,42 +103,4 @@ async fn revalidate_pages(mut response: axum::response::Response) -> axum::respo
             .or_insert(HeaderValue::from_static("no-cache"));
     }
     response
-}
-
-/// Where the provider sends silent (`prompt=none`) responses: a redirect URI
-/// registered for the SPA.
-pub const SILENT_CALLBACK_PATH: &str = "/silent-callback.html";
-
-/// The whole script of the silent-callback page: hand the fragment to the
-/// parent window, at this origin only, then drop it from the iframe's
-/// history. Loading the wasm app here would cost far more than the renewal.
-const SILENT_CALLBACK_SCRIPT: &str = "parent.postMessage({type:\"implicit.silent-callback\",fragment:location.hash},location.origin);history.replaceState(null,\"\",location.pathname);";
-
-/// `GET /silent-callback.html`. Only its own script may run (a CSP hash),
-/// only this origin may frame it, and nothing is cached (like every SPA
-/// response, it sends no `Referer`: see [`router`]).
-async fn silent_callback_get() -> impl IntoResponse {
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Silent authentication</title></head><body><script>{SILENT_CALLBACK_SCRIPT}</script></body></html>"
-    );
-    let digest = aws_lc_rs::digest::digest(
-        &aws_lc_rs::digest::SHA256,
-        SILENT_CALLBACK_SCRIPT.as_bytes(),
-    );
-    let csp = format!(
-        "default-src 'none'; script-src 'sha256-{}'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
-        STANDARD.encode(digest.as_ref())
-    );
-    let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static("default-src 'none'"));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (header::CONTENT_SECURITY_POLICY, csp),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        html,
-    )
 }

@@ -2,10 +2,7 @@ use leptos::prelude::*;
 
 use protocol::{Tx, spec::Section};
 
-use crate::{
-    auth::use_auth,
-    events::{Event, EventLog, Flow, Outcome},
-};
+use crate::events::{Event, EventLog, Flow, Outcome};
 
 /// How many of the newest events are shown until the user asks for all.
 /// Rendering the whole log (up to [`EventLog::CAPACITY`]) on every page load
@@ -55,9 +52,7 @@ pub fn EventLogView() -> impl IntoView {
     // frame after that, the restored events are on screen.
     let restored = RwSignal::new(false);
     Effect::new(move |_| request_animation_frame(move || restored.set(true)));
-    let auth = use_auth();
-    let announce =
-        move || restored.get() && !log.view_changing() && auth.settings.with(|s| s.announce_events);
+    let announce = move || restored.get() && !log.view_changing() && log.announces();
     // "Show every event" removes itself: the keyboard focus it held goes to
     // the log's heading rather than to the top of the page.
     let heading = NodeRef::<leptos::html::H2>::new();

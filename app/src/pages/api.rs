@@ -1,18 +1,57 @@
+use auth_client::{ApiError, ApiRequest, Credentials, RenewalState, use_auth_client};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use protocol::{BearerChallenge, ErrorCode};
 
-use crate::{
-    actions::{ApiResult, call_api, start_login},
-    auth::{Credentials, RenewalState, use_auth},
-    components::{ClientOnly, EventLogView, LoginButton},
-};
+use crate::components::{ClientOnly, EventLogView, LoginButton};
+
+/// The result of one API call, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ApiResult {
+    /// Method and path called.
+    request: String,
+    /// HTTP status.
+    status: u16,
+    /// `WWW-Authenticate`, if any (RFC 6750 §3).
+    www_authenticate: Option<String>,
+    /// The body (JSON text).
+    body: String,
+}
+
+/// One call the page makes.
+#[derive(Debug, Clone)]
+struct Call {
+    method: &'static str,
+    path: &'static str,
+    body: Option<String>,
+    credentials: Credentials,
+}
 
 /// Calls to the protected API with `Authorization: Bearer` (RFC 6750 §2.1),
-/// showing the JSON or the error the API answered (RFC 6750 §3).
+/// showing the JSON or the error the API answered (RFC 6750 §3). The client
+/// renews once and retries when the API says `invalid_token`.
 #[component]
 pub fn ApiPage() -> impl IntoView {
-    let result = RwSignal::new(None::<Result<ApiResult, String>>);
+    let client = use_auth_client();
+    let call = Action::new_local(move |call: &Call| {
+        let call = call.clone();
+        async move {
+            let request = ApiRequest {
+                method: call.method,
+                path: call.path,
+                body: call.body.as_deref(),
+                credentials: call.credentials,
+            };
+            client.fetch(request).await.map(|r| ApiResult {
+                request: format!("{} {}", call.method, call.path),
+                status: r.status,
+                www_authenticate: r.www_authenticate,
+                body: r.body,
+            })
+        }
+    });
+    let value = call.value();
+    let result = Signal::derive(move || value.get());
     let message = RwSignal::new(String::new());
     let endpoints: [(&'static str, &'static str, &'static str, Credentials); 4] = [
         (
@@ -49,7 +88,7 @@ pub fn ApiPage() -> impl IntoView {
                 <ul class="api-calls">
                     {endpoints.into_iter().map(|(method, path, what, credentials)| view! {
                         <li>
-                            <button type="button" on:click=move |_| call_api(method, path, None, credentials, result)>
+                            <button type="button" on:click=move |_| { call.dispatch_local(Call { method, path, body: None, credentials }); }>
                                 {format!("{method} {path}")}
                             </button>
                             <span class="hint">{what}</span>
@@ -61,7 +100,12 @@ pub fn ApiPage() -> impl IntoView {
                     on:submit=move |event| {
                         event.prevent_default();
                         let body = serde_json::json!({ "text": message.get_untracked() }).to_string();
-                        call_api("POST", "/api/messages", Some(body), Credentials::AccessToken, result);
+                        call.dispatch_local(Call {
+                            method: "POST",
+                            path: "/api/messages",
+                            body: Some(body),
+                            credentials: Credentials::AccessToken,
+                        });
                     }
                 >
                     <label for="message">"New message (needs write:messages)"</label>
@@ -86,11 +130,11 @@ pub fn ApiPage() -> impl IntoView {
 /// user has to log in again: say so here, where the call failed.
 #[component]
 fn SessionEndedNotice() -> impl IntoView {
-    let auth = use_auth();
-    move || match auth.renewal.get() {
+    let client = use_auth_client();
+    move || match client.renewal().get() {
         RenewalState::SessionEnded { reason } => Some(view! {
             <div class="status-bad callout" role="alert" data-testid="api-session-ended">
-                <p>{reason}</p>
+                <p>{reason.to_string()}</p>
                 <LoginButton label="Log in again"/>
             </div>
         }),
@@ -103,7 +147,7 @@ fn SessionEndedNotice() -> impl IntoView {
 /// region, there before the first call, so that screen readers announce each
 /// answer without reading out the whole body.
 #[component]
-fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
+fn ApiResultView(result: Signal<Option<Result<ApiResult, ApiError>>>) -> impl IntoView {
     let summary = move || {
         result.with(|outcome| match outcome {
             None => String::new(),
@@ -128,8 +172,7 @@ fn ApiResultView(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl In
 }
 
 #[component]
-fn ApiAnswer(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoView {
-    let login_error = RwSignal::new(None::<String>);
+fn ApiAnswer(result: Signal<Option<Result<ApiResult, ApiError>>>) -> impl IntoView {
     move || {
         result.get().map(|outcome| match outcome {
             Err(error) => view! {
@@ -158,15 +201,9 @@ fn ApiAnswer(result: RwSignal<Option<Result<ApiResult, String>>>) -> impl IntoVi
                             let label = format!("Log in again asking for {scope}");
                             view! {
                                 <p>"The token lacks a scope this call needs. Ask the user to consent to it (RFC 6750 §3.1):"</p>
-                                <button
-                                    type="button"
-                                    on:click=move |_| start_login("/api".into(), scope.clone(), login_error)
-                                >
-                                    {label}
-                                </button>
+                                <LoginButton label extra_scope=scope return_to="/api"/>
                             }
                         })}
-                        {move || login_error.get().map(|e| view! { <p class="status-bad">{e}</p> })}
                     </div>
                 }
                 .into_any()

@@ -31,7 +31,10 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn Origins(config: SpaConfig) -> impl IntoView {
     let SpaConfig {
-        issuer, api_url, ..
+        client: auth_client::ClientConfig {
+            issuer, api_url, ..
+        },
+        ..
     } = config;
     let (shown, set_shown) = signal(false);
     view! {

@@ -4,11 +4,12 @@ use protocol::dev_controls::{ArmedFault, EventsRead, FaultInfo, IssuerEvent, Ver
 
 use crate::{
     SpaConfig,
-    actions::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events, renew_now},
     components::{
-        ClientOnly, EventLine, EventLogView, EventRow, RequestTag, SessionStatus, SpecLink, SpecRef,
+        ClientOnly, EventLine, EventLogView, EventRow, RenewButton, RequestTag, SessionStatus,
+        SpecLink, SpecRef,
     },
     events::{EventLog, TimelineEntry, merge_timeline},
+    playground::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events},
 };
 
 /// The failure playground: arm one of the demo issuer's faults, log in or
@@ -40,7 +41,7 @@ pub fn Playground() -> impl IntoView {
                                 <Timeline decisions/>
                             }.into_any()
                         }
-                        None => view! { <NoDevControls issuer=config.issuer.clone()/> }.into_any(),
+                        None => view! { <NoDevControls issuer=config.client.issuer.clone()/> }.into_any(),
                     }
                 }
             </ClientOnly>
@@ -90,7 +91,7 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
         </fieldset>
         <p>
             "Once armed, log in, or renew silently: "
-            <button type="button" class="secondary" on:click=move |_| renew_now()>"Renew now"</button>
+            <RenewButton class="secondary"/>
         </p>
         {move || dev.problem.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p}</p> })}
         {move || dev.stale.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="catalogue-stale">{p}</p> })}

@@ -2,19 +2,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde_json::{Map, Value};
 
-use crate::{
-    actions::load_userinfo,
-    auth::use_auth,
-    components::{ClientOnly, EventLogView, LoginButton},
-};
+use auth_client::use_auth_client;
+
+use crate::components::{ClientOnly, EventLogView, LoginButton};
 use leptos_router::components::A;
 
 /// The validated ID token's claims, and what the UserInfo endpoint says.
 #[component]
 pub fn Profile() -> impl IntoView {
-    let auth = use_auth();
+    let client = use_auth_client();
     let has_id_token = move || {
-        auth.session
+        client
+            .session()
             .with(|s| s.as_ref().is_some_and(|s| !s.id_claims.is_empty()))
     };
     view! {
@@ -24,7 +23,7 @@ pub fn Profile() -> impl IntoView {
             <p class="hint">"The claims of the ID token, after every check of OIDC Core §3.2.2.11 passed."</p>
             <ClientOnly>
                 <Show when=has_id_token fallback=NoClaims>
-                    {move || auth.session.with(|s| {
+                    {move || client.session().with(|s| {
                         s.as_ref().map(|s| view! {
                             <ClaimsTable claims=s.id_claims.clone() caption="ID token claims" testid="claims"/>
                         })
@@ -40,9 +39,9 @@ pub fn Profile() -> impl IntoView {
 /// Why there are no claims to show, and what to do about it.
 #[component]
 fn NoClaims() -> impl IntoView {
-    let auth = use_auth();
+    let client = use_auth_client();
     move || {
-        if auth.is_authenticated() {
+        if client.is_authenticated() {
             view! {
                 <p data-testid="profile-empty">
                     "No ID token: this login asked for response type \"token\", an access token only. "
@@ -65,14 +64,16 @@ fn NoClaims() -> impl IntoView {
 /// `GET userinfo_endpoint` with the access token (OIDC Core §5.3).
 #[component]
 fn UserInfo() -> impl IntoView {
-    let result = RwSignal::new(None::<Result<Map<String, Value>, String>>);
+    let client = use_auth_client();
+    let userinfo = Action::new_local(move |_: &()| async move { client.userinfo().await });
+    let result = userinfo.value();
     view! {
         <h2>"UserInfo"</h2>
         <p class="hint">
             "The provider's UserInfo endpoint, called with the access token. Its claims are used "
             "only when their " <code>"sub"</code> " is the ID token's (OIDC Core §5.3.2)."
         </p>
-        <button type="button" on:click=move |_| load_userinfo(result)>"Fetch UserInfo"</button>
+        <button type="button" on:click=move |_| { userinfo.dispatch_local(()); }>"Fetch UserInfo"</button>
         // A one-line live region, there before the answer, announces it.
         <p class="visually-hidden" role="status" aria-label="UserInfo result">
             {move || result.with(|outcome| match outcome {
@@ -84,7 +85,7 @@ fn UserInfo() -> impl IntoView {
         {move || result.get().map(|outcome| match outcome {
             Ok(claims) => view! { <ClaimsTable claims caption="UserInfo claims" testid="userinfo"/> }.into_any(),
             Err(why) => view! {
-                <p class="status-bad callout" data-testid="userinfo-error">{why}</p>
+                <p class="status-bad callout" data-testid="userinfo-error">{why.to_string()}</p>
             }.into_any(),
         })}
     }

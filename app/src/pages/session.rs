@@ -1,17 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{
-    actions::renew_now,
-    auth::{RenewalState, use_auth},
-    components::{ClientOnly, EventLogView, SessionStatus, TokenInspector},
-};
+use auth_client::{RenewalState, use_auth_client};
+
+use crate::components::{ClientOnly, EventLogView, RenewButton, SessionStatus, TokenInspector};
 use protocol::inspect::TokenKind;
 
 /// Each token's expiry, counting down, and what is inside each token.
 #[component]
 pub fn SessionPage() -> impl IntoView {
-    let auth = use_auth();
+    let client = use_auth_client();
     let now_ms = RwSignal::new(0u64);
     // A one-second tick, in the browser only.
     Effect::new(move |_| {
@@ -39,7 +37,7 @@ pub fn SessionPage() -> impl IntoView {
     };
     // The tokens to inspect, as the session holds them now.
     let id_token = Signal::derive(move || {
-        auth.session.with(|s| {
+        client.session().with(|s| {
             let s = s.as_ref()?;
             let kind = TokenKind::IdToken {
                 passed: s.id_token_checks.clone(),
@@ -48,7 +46,7 @@ pub fn SessionPage() -> impl IntoView {
         })
     });
     let access_token = Signal::derive(move || {
-        auth.session.with(|s| {
+        client.session().with(|s| {
             let token = s.as_ref()?.access_token.as_ref()?;
             Some((token.secret().to_owned(), TokenKind::AccessToken))
         })
@@ -59,51 +57,52 @@ pub fn SessionPage() -> impl IntoView {
             <h1>"Session"</h1>
             <ClientOnly>
                 <Show
-                    when=move || auth.is_authenticated()
+                    when=move || client.is_authenticated()
                     fallback=|| view! { <p>"No tokens in this tab, so nothing counts down."</p> }
                 >
                     <dl class="origins">
                         <dt>"Access token expires in"</dt>
                         <dd data-testid="access-token-expiry">
-                            {move || remaining(auth.session.with(|s| s.as_ref().and_then(|s| s.access_token_expires_at_ms)))}
+                            {move || remaining(client.session().with(|s| s.as_ref().and_then(|s| s.access_token_expires_at_ms)))}
                         </dd>
                         <dt>"ID token expires in"</dt>
                         <dd data-testid="id-token-expiry">
-                            {move || remaining(auth.session.with(|s| s.as_ref().and_then(|s| s.id_token_expires_at_ms)))}
+                            {move || remaining(client.session().with(|s| s.as_ref().and_then(|s| s.id_token_expires_at_ms)))}
                         </dd>
                         <dt>"Granted scope"</dt>
                         <dd data-testid="granted-scope">
-                            {move || auth.session.with(|s| s.as_ref().map(|s| s.scope.to_string()).unwrap_or_default())}
+                            {move || client.session().with(|s| s.as_ref().map(|s| s.scope.to_string()).unwrap_or_default())}
                         </dd>
                         <dt>"Asked for (and renewed with)"</dt>
                         <dd data-testid="requested-scope">
-                            {move || auth.session.with(|s| s.as_ref().map(|s| s.requested_scope.to_string()).unwrap_or_default())}
+                            {move || client.session().with(|s| s.as_ref().map(|s| s.requested_scope.to_string()).unwrap_or_default())}
                         </dd>
                         <dt>"Kept in"</dt>
-                        <dd>{move || auth.settings.with(|s| s.token_storage.label())}</dd>
+                        <dd>{move || client.settings().with(|s| s.token_storage.label())}</dd>
                         <dt>"Silent renewal"</dt>
                         <dd data-testid="renewal-state">
                             // The state is a live region; the countdown beside
                             // it is not, or it would be read out every second.
                             <span role="status" aria-label="Silent renewal">
-                                {move || match auth.renewal.get() {
+                                {move || match client.renewal().get() {
                                     RenewalState::Idle => "idle".to_owned(),
                                     RenewalState::Scheduled { .. } => "scheduled".to_owned(),
                                     RenewalState::InFlight => "renewing now".to_owned(),
+                                    RenewalState::OtherTab { .. } => "failed: another tab is renewing".to_owned(),
                                     RenewalState::Failed { reason, .. } => format!("failed: {reason}"),
                                     RenewalState::SessionEnded { reason } => format!("stopped: {reason}"),
                                 }}
                             </span>
-                            {move || match auth.renewal.get() {
+                            {move || match client.renewal().get() {
                                 RenewalState::Scheduled { at_ms } => format!(" — next renewal in {}", remaining(Some(at_ms))),
-                                RenewalState::Failed { retry_at_ms, .. } => {
+                                RenewalState::Failed { retry_at_ms, .. } | RenewalState::OtherTab { retry_at_ms } => {
                                     format!("; retry in {}", remaining(Some(retry_at_ms)))
                                 }
                                 _ => String::new(),
                             }}
                         </dd>
                     </dl>
-                    <button type="button" on:click=move |_| renew_now()>"Renew now"</button>
+                    <RenewButton/>
                     <h2>"Inside the tokens"</h2>
                     <p class="hint">
                         "What each token says, decoded in this tab: each header parameter and claim "

@@ -2,16 +2,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use protocol::{ResponseMode, ResponseType};
 
-use crate::{
-    auth::{LogoutStyle, TokenStorage, use_auth},
-    components::ClientOnly,
-};
+use auth_client::{LogoutStyle, TokenStorage, use_auth_client};
+
+use crate::{components::ClientOnly, events::EventLog};
 
 /// Where tokens are kept, which response type to ask for, how silent
 /// authentication answers, the timing, and which logout endpoint to use.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let auth = use_auth();
+    let client = use_auth_client();
+    let log = expect_context::<EventLog>();
     view! {
         <Title text="Settings"/>
         <section>
@@ -28,8 +28,8 @@ pub fn SettingsPage() -> impl IntoView {
                             <input
                                 type="radio"
                                 name="token-storage"
-                                prop:checked=move || auth.settings.with(|s| s.token_storage == storage)
-                                on:change=move |_| auth.update_settings(|s| s.token_storage = storage)
+                                prop:checked=move || client.settings().with(|s| s.token_storage == storage)
+                                on:change=move |_| client.update_settings(|s| s.token_storage = storage)
                             />
                             <span><strong>{storage.label()}</strong>" — "{storage.trade_off()}</span>
                         </label>
@@ -42,8 +42,8 @@ pub fn SettingsPage() -> impl IntoView {
                             <input
                                 type="radio"
                                 name="response-type"
-                                prop:checked=move || auth.settings.with(|s| s.response_type == rt)
-                                on:change=move |_| auth.update_settings(|s| s.response_type = rt)
+                                prop:checked=move || client.settings().with(|s| s.response_type == rt)
+                                on:change=move |_| client.update_settings(|s| s.response_type = rt)
                             />
                             <span><code>{rt.as_str()}</code>{match rt {
                                 ResponseType::Token => " — an access token only (plain OAuth 2.0, no identity)",
@@ -56,14 +56,14 @@ pub fn SettingsPage() -> impl IntoView {
                     <legend>"Silent authentication answers through"</legend>
                     <label class="choice">
                         <input type="radio" name="silent-mode"
-                            prop:checked=move || auth.settings.with(|s| s.silent_response_mode == ResponseMode::Fragment)
-                            on:change=move |_| auth.update_settings(|s| s.silent_response_mode = ResponseMode::Fragment)/>
+                            prop:checked=move || client.settings().with(|s| s.silent_response_mode == ResponseMode::Fragment)
+                            on:change=move |_| client.update_settings(|s| s.silent_response_mode = ResponseMode::Fragment)/>
                         <span><code>"fragment"</code>" — the provider redirects the iframe to this app's tiny silent-callback page, which posts the fragment to this window"</span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="silent-mode"
-                            prop:checked=move || auth.settings.with(|s| s.silent_response_mode == ResponseMode::WebMessage)
-                            on:change=move |_| auth.update_settings(|s| s.silent_response_mode = ResponseMode::WebMessage)/>
+                            prop:checked=move || client.settings().with(|s| s.silent_response_mode == ResponseMode::WebMessage)
+                            on:change=move |_| client.update_settings(|s| s.silent_response_mode = ResponseMode::WebMessage)/>
                         <span><code>"web_message"</code>" — the provider's own page posts the response (Auth0's checkSession)"</span>
                     </label>
                 </fieldset>
@@ -75,8 +75,8 @@ pub fn SettingsPage() -> impl IntoView {
                         hint="OIDC Core §3.1.3.7 lets the client allow for small clock differences with the provider."
                         min=0
                         max=600
-                        get=move || auth.settings.with(|s| s.clock_skew_secs)
-                        set=move |v| auth.update_settings(|s| s.clock_skew_secs = v)
+                        get=move || client.settings().with(|s| s.clock_skew_secs)
+                        set=move |v| client.update_settings(|s| s.clock_skew_secs = v)
                     />
                     <NumberSetting
                         id="silent-timeout"
@@ -84,8 +84,8 @@ pub fn SettingsPage() -> impl IntoView {
                         hint="The hidden iframe and its listener are removed then, and the next attempt starts clean."
                         min=1
                         max=120
-                        get=move || auth.settings.with(|s| s.silent_timeout_secs)
-                        set=move |v| auth.update_settings(|s| s.silent_timeout_secs = v)
+                        get=move || client.settings().with(|s| s.silent_timeout_secs)
+                        set=move |v| client.update_settings(|s| s.silent_timeout_secs = v)
                     />
                     <NumberSetting
                         id="renew-before"
@@ -93,22 +93,22 @@ pub fn SettingsPage() -> impl IntoView {
                         hint="Or at 75 % of the token's lifetime, when that comes later (short-lived tokens)."
                         min=0
                         max=3600
-                        get=move || auth.settings.with(|s| s.renew_before_secs)
-                        set=move |v| auth.update_settings(|s| s.renew_before_secs = v)
+                        get=move || client.settings().with(|s| s.renew_before_secs)
+                        set=move |v| client.update_settings(|s| s.renew_before_secs = v)
                     />
                 </fieldset>
                 <fieldset>
                     <legend>"Logout endpoint"</legend>
                     <label class="choice">
                         <input type="radio" name="logout-style"
-                            prop:checked=move || auth.settings.with(|s| s.logout_style == LogoutStyle::EndSession)
-                            on:change=move |_| auth.update_settings(|s| s.logout_style = LogoutStyle::EndSession)/>
+                            prop:checked=move || client.settings().with(|s| s.logout_style == LogoutStyle::EndSession)
+                            on:change=move |_| client.update_settings(|s| s.logout_style = LogoutStyle::EndSession)/>
                         <span>"OpenID Connect "<code>"end_session_endpoint"</code>" (from discovery)"</span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="logout-style"
-                            prop:checked=move || auth.settings.with(|s| s.logout_style == LogoutStyle::Auth0)
-                            on:change=move |_| auth.update_settings(|s| s.logout_style = LogoutStyle::Auth0)/>
+                            prop:checked=move || client.settings().with(|s| s.logout_style == LogoutStyle::Auth0)
+                            on:change=move |_| client.update_settings(|s| s.logout_style = LogoutStyle::Auth0)/>
                         <span>"Auth0 "<code>"/v2/logout"</code></span>
                     </label>
                 </fieldset>
@@ -118,11 +118,8 @@ pub fn SettingsPage() -> impl IntoView {
                         <input
                             type="checkbox"
                             aria-describedby="announce-events-hint"
-                            prop:checked=move || auth.settings.with(|s| s.announce_events)
-                            on:change=move |event| {
-                                let on = event_target_checked(&event);
-                                auth.update_settings(|s| s.announce_events = on);
-                            }
+                            prop:checked=move || log.announces()
+                            on:change=move |event| log.set_announce(event_target_checked(&event))
                         />
                         <span>"Read new events out to screen readers"</span>
                     </label>

@@ -37,7 +37,7 @@ async fn the_issuer_and_the_api_report_their_health() {
 #[tokio::test]
 async fn the_spa_shell_embeds_its_settings_for_the_browser() {
     let mut config = Config::default();
-    config.spa.issuer = "https://issuer.example/</script>".into();
+    config.spa.client.issuer = "https://issuer.example/</script>".into();
     let options = LeptosOptions::builder().output_name("implicit").build();
     let router = server::spa::router(options, config.spa_app_config());
 

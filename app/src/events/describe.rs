@@ -1,0 +1,225 @@
+//! How each step reads: its outcome, one line for people, and the
+//! specification section behind it.
+
+use auth_client::{AuthEvent, ResponseCheck};
+use protocol::{
+    dev_controls::Fault,
+    spec::{self, Section},
+};
+
+use super::{EventKind, Outcome};
+
+impl EventKind {
+    /// Passed, failed or neutral.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Self::Auth(event) => outcome(event),
+            Self::FaultArmed { .. } | Self::FaultsDisarmed => Outcome::Info,
+        }
+    }
+
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Auth(event) => summary(event),
+            Self::FaultArmed { fault, silent_only } => {
+                let next = if *silent_only {
+                    "next silent authentication"
+                } else {
+                    "next authorization response"
+                };
+                match fault {
+                    Fault::Tamper(tamper) => format!(
+                        "Dev controls: the issuer will tamper with the {next} that has an ID token ({}); \"{}\" must refuse it",
+                        tamper.as_str(),
+                        tamper.caught_by().label()
+                    ),
+                    Fault::Error(error) => format!(
+                        "Dev controls: the issuer will answer the {next} with {}",
+                        error.as_str()
+                    ),
+                }
+            }
+            Self::FaultsDisarmed => "Dev controls: every fault disarmed".to_owned(),
+        }
+    }
+
+    /// The specification section behind the step.
+    pub fn spec(&self) -> Option<Section> {
+        match self {
+            Self::Auth(event) => spec_of(event),
+            Self::FaultArmed { fault, .. } => Some(fault.spec()),
+            Self::FaultsDisarmed => None,
+        }
+    }
+}
+
+fn verdict(passed: bool) -> Outcome {
+    if passed {
+        Outcome::Passed
+    } else {
+        Outcome::Failed
+    }
+}
+
+fn outcome(event: &AuthEvent) -> Outcome {
+    match event {
+        AuthEvent::StateChecked { refused } => verdict(refused.is_none()),
+        AuthEvent::IdTokenChecked { passed, .. }
+        | AuthEvent::ResponseChecked { passed, .. }
+        | AuthEvent::SilentFinished { passed, .. }
+        | AuthEvent::UserInfo { passed, .. } => verdict(*passed),
+        AuthEvent::AuthorizationError { .. } => Outcome::Failed,
+        AuthEvent::SignedIn { .. } => Outcome::Passed,
+        AuthEvent::ApiCall { status, .. } => verdict(*status < 400),
+        AuthEvent::Discovered { .. }
+        | AuthEvent::AuthorizeRedirect { .. }
+        | AuthEvent::FragmentRead { .. }
+        | AuthEvent::SignedOut { .. }
+        | AuthEvent::SilentStarted { .. }
+        | AuthEvent::RenewalScheduled { .. }
+        | AuthEvent::OtherTab { .. }
+        | AuthEvent::LogoutRedirect { .. } => Outcome::Info,
+    }
+}
+
+fn passed_or_failed(passed: bool) -> &'static str {
+    if passed { "passed" } else { "FAILED" }
+}
+
+fn summary(event: &AuthEvent) -> String {
+    match event {
+        AuthEvent::Discovered {
+            issuer,
+            kept_for_secs: None,
+        } => format!("Read the discovery document of {issuer}"),
+        AuthEvent::Discovered {
+            issuer,
+            kept_for_secs: Some(secs),
+        } => {
+            format!("Used this tab's copy of the discovery document of {issuer}, read {secs} s ago")
+        }
+        AuthEvent::AuthorizeRedirect {
+            endpoint,
+            response_type,
+            scope,
+        } => format!("Redirect to {endpoint} (response_type={response_type}, scope={scope})"),
+        AuthEvent::FragmentRead { parameters } => format!(
+            "Read the fragment ({}) and removed it from the address bar and history",
+            parameters.join(", ")
+        ),
+        AuthEvent::StateChecked { refused: None } => {
+            "state matches: a live login transaction of this tab, now used up".to_owned()
+        }
+        AuthEvent::StateChecked {
+            refused: Some(refusal),
+        } => format!("state refused: {refusal}"),
+        AuthEvent::AuthorizationError { error, description } => match description {
+            Some(d) => format!("The provider answered {error}: {d}"),
+            None => format!("The provider answered {error}"),
+        },
+        AuthEvent::IdTokenChecked {
+            check,
+            passed,
+            detail,
+        } => {
+            let verdict = passed_or_failed(*passed);
+            match detail {
+                Some(d) => format!("id_token: {} {verdict}: {d}", check.label()),
+                None => format!("id_token: {} {verdict}", check.label()),
+            }
+        }
+        AuthEvent::ResponseChecked {
+            check,
+            passed,
+            detail,
+        } => {
+            let (what, verdict) = (check.label(), passed_or_failed(*passed));
+            match detail {
+                Some(d) => format!("{what} {verdict}: {d}"),
+                None => format!("{what} {verdict}"),
+            }
+        }
+        AuthEvent::SignedIn {
+            subject,
+            scope,
+            storage,
+        } => format!(
+            "Signed in as {} with scope \"{scope}\"; tokens kept in {}",
+            subject.as_deref().unwrap_or("(no id_token)"),
+            storage.label()
+        ),
+        AuthEvent::SignedOut { reason } => format!("Signed out: {}", reason.label()),
+        AuthEvent::SilentStarted {
+            reason,
+            response_mode,
+        } => format!(
+            "Silent authentication ({}): prompt=none in a hidden iframe, response_mode={response_mode}",
+            reason.label()
+        ),
+        AuthEvent::SilentFinished {
+            passed: true,
+            detail,
+        } => format!("Silent authentication succeeded: {detail}"),
+        AuthEvent::SilentFinished {
+            passed: false,
+            detail,
+        } => format!("Silent authentication failed: {detail}"),
+        AuthEvent::RenewalScheduled { in_secs } => format!("Next renewal in {in_secs} s"),
+        AuthEvent::OtherTab { news } => format!("Another tab: {}", news.label()),
+        AuthEvent::LogoutRedirect { endpoint } => {
+            format!("Redirect to the provider's logout endpoint {endpoint}")
+        }
+        AuthEvent::UserInfo {
+            status,
+            passed,
+            detail,
+        } => match (passed, detail) {
+            (true, _) => format!("UserInfo answered {status}; its sub matches the ID token's"),
+            (false, Some(why)) => format!("UserInfo answered {status}: {why}"),
+            (false, None) => format!("UserInfo answered {status}"),
+        },
+        AuthEvent::ApiCall {
+            method,
+            url,
+            status,
+            error,
+        } => match error {
+            Some(e) => format!("{method} {url} → {status} ({e})"),
+            None => format!("{method} {url} → {status}"),
+        },
+    }
+}
+
+/// The section that requires a check of the response.
+pub(super) fn response_check_spec(check: ResponseCheck) -> Option<Section> {
+    match check {
+        ResponseCheck::Format | ResponseCheck::AccessToken => {
+            Some(spec::RFC6749_ACCESS_TOKEN_RESPONSE)
+        }
+        ResponseCheck::IdToken => Some(spec::OIDC_IMPLICIT_RESPONSE),
+        ResponseCheck::StillWanted => None,
+    }
+}
+
+fn spec_of(event: &AuthEvent) -> Option<Section> {
+    match event {
+        AuthEvent::Discovered { .. } => Some(spec::OIDC_DISCOVERY),
+        AuthEvent::AuthorizeRedirect { .. } => Some(spec::RFC6749_AUTHORIZATION_REQUEST),
+        AuthEvent::FragmentRead { .. } => Some(spec::RFC6749_ACCESS_TOKEN_RESPONSE),
+        AuthEvent::StateChecked { .. } => Some(spec::RFC6749_CSRF),
+        AuthEvent::AuthorizationError { .. } => Some(spec::RFC6749_ERROR_RESPONSE),
+        AuthEvent::IdTokenChecked { check, .. } => Some(check.spec()),
+        AuthEvent::UserInfo { .. } => Some(spec::OIDC_USERINFO),
+        AuthEvent::ApiCall { .. } => Some(spec::RFC6750_CHALLENGE),
+        AuthEvent::ResponseChecked { check, .. } => response_check_spec(*check),
+        AuthEvent::SilentStarted { .. } | AuthEvent::SilentFinished { .. } => {
+            Some(spec::OIDC_PROMPT_NONE)
+        }
+        AuthEvent::LogoutRedirect { .. } => Some(spec::OIDC_RP_INITIATED_LOGOUT),
+        AuthEvent::SignedIn { .. }
+        | AuthEvent::SignedOut { .. }
+        | AuthEvent::RenewalScheduled { .. }
+        | AuthEvent::OtherTab { .. } => None,
+    }
+}
