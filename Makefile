@@ -75,7 +75,9 @@ fmt:
 # browser (app with `hydrate`, frontend).
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p minimal-app --features ssr --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p frontend -p app --features app/hydrate -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p minimal-app --features hydrate -- -D warnings
 
 # Not `frontend`: it only hydrates in the browser, and building it natively
 # would turn on `app/hydrate` next to `app/ssr` and make the server's
@@ -88,8 +90,27 @@ unit:
 # Playwright wrote (at least one test passed, none failed).
 E2E_REPORT := $(E2E)/test-results/results.json
 
-# The whole Playwright suite against the dev build.
-e2e:
+# The minimal app (app/minimal-app) is not a cargo-leptos project: a second
+# one would make `cargo leptos watch` ask which to run. Its wasm goes through
+# wasm-bindgen here as cargo-leptos would, into target/minimal-site/pkg,
+# where its server (http://localhost:3100) serves it from.
+MINIMAL_PKG := target/minimal-site/pkg
+.PHONY: minimal-app minimal
+minimal-app: tools
+	cargo build -p minimal-app --lib --target wasm32-unknown-unknown --features minimal-app/hydrate
+	mkdir -p $(MINIMAL_PKG)
+	wasm-bindgen --target web --no-typescript --out-dir $(MINIMAL_PKG) --out-name minimal \
+	  target/wasm32-unknown-unknown/debug/minimal_app.wasm
+	mv $(MINIMAL_PKG)/minimal_bg.wasm $(MINIMAL_PKG)/minimal.wasm
+	cargo build -p minimal-app --features minimal-app/ssr -p minimal-api
+
+# The minimal app and its API, beside `make demo` (whose issuer they use).
+minimal: minimal-app
+	target/debug/minimal-api & trap 'kill %1' EXIT; target/debug/minimal-app
+
+# The whole Playwright suite against the dev build (the minimal app's
+# tests included: playwright.config.ts starts it and its API).
+e2e: minimal-app
 	cargo leptos build
 	rm -f $(E2E_REPORT)
 	cargo leptos end-to-end

@@ -27,6 +27,26 @@ export default defineConfig({
   grep: process.env.E2E_GREP ? new RegExp(process.env.E2E_GREP) : undefined,
   // The JSON report is what `make` checks (see check-results.js).
   reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
+  // The minimal app and its API (app/minimal-app, server/minimal-api),
+  // built by `make e2e`; the demo's issuer, started by cargo-leptos, serves
+  // them too.
+  webServer: [
+    {
+      command: "target/debug/minimal-app",
+      cwd: "..",
+      url: "http://localhost:3100/",
+      timeout: 60_000,
+      reuseExistingServer: !process.env.CI,
+    },
+    {
+      command: "target/debug/minimal-api",
+      cwd: "..",
+      // 401 without a token: up.
+      url: "http://localhost:8100/hello",
+      timeout: 60_000,
+      reuseExistingServer: !process.env.CI,
+    },
+  ],
   use: {
     baseURL: process.env.SPA_URL ?? "http://localhost:3000",
     browserName: "chromium",
