@@ -1,9 +1,9 @@
 //! The playground's calls to the demo issuer's dev controls (their format
-//! is `protocol::dev_controls`). Browser only; the login itself never calls
+//! is `teaching::dev_controls`). Browser only; the login itself never calls
 //! them, so the app runs the same at a provider that has none.
 
-use protocol::dev_controls::{ArmedFault, Faults, IssuerEvents};
 use serde::Deserialize;
+use teaching::dev_controls::{ArmedFault, Faults, IssuerEvents};
 
 use auth_client::browser::{self, HttpResponse};
 

@@ -20,11 +20,9 @@ mod timeline;
 use auth_client::{AuthEvent, Step};
 pub use auth_client::{Flow, FlowKind};
 use leptos::prelude::*;
-use protocol::{
-    Tx,
-    dev_controls::{Fault, IssuerEvent, Verdict},
-};
+use protocol::Tx;
 use serde::{Deserialize, Serialize};
+use teaching::dev_controls::{Fault, IssuerEvent, Verdict};
 
 pub use timeline::{TimelineEntry, merge_timeline};
 

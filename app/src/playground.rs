@@ -15,7 +15,7 @@ pub enum Catalogue {
     /// Not read yet.
     Loading,
     /// Every fault, and the armed ones.
-    Read(protocol::dev_controls::Faults),
+    Read(teaching::dev_controls::Faults),
     /// The first read failed, for this reason.
     Unreadable(String),
 }
@@ -87,7 +87,7 @@ impl DevControls {
     }
 
     /// Arms `armed`, logs it, and reads the catalogue again.
-    pub fn arm(self, armed: protocol::dev_controls::ArmedFault) {
+    pub fn arm(self, armed: teaching::dev_controls::ArmedFault) {
         #[cfg(feature = "hydrate")]
         {
             let log = expect_context::<EventLog>();
@@ -145,9 +145,9 @@ impl DevControls {
 pub fn follow_issuer_events(
     dev: String,
     shown: usize,
-    events: RwSignal<Vec<protocol::dev_controls::IssuerEvent>>,
+    events: RwSignal<Vec<teaching::dev_controls::IssuerEvent>>,
     problem: RwSignal<Option<String>>,
-    on_read: impl Fn(protocol::dev_controls::EventsRead, &[protocol::dev_controls::IssuerEvent])
+    on_read: impl Fn(teaching::dev_controls::EventsRead, &[teaching::dev_controls::IssuerEvent])
     + 'static,
 ) {
     #[cfg(feature = "hydrate")]
@@ -157,7 +157,7 @@ pub fn follow_issuer_events(
             rc::Rc,
         };
 
-        use protocol::dev_controls::{EventsCursor, EventsRead};
+        use teaching::dev_controls::{EventsCursor, EventsRead};
         // Where reading stands, and whether a read is still on its way (a
         // slow issuer must not get a pile of overlapping reads).
         let cursor = Rc::new(RefCell::new(EventsCursor::default()));

@@ -10,10 +10,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{
-    JoseHeader, Nonce,
-    spec::{self, Section},
-};
+use crate::{JoseHeader, Nonce};
 
 /// The only signature algorithm accepted for ID tokens: the one every
 /// provider must support (OIDC Core §15.1), asymmetric, so a client never
@@ -75,17 +72,6 @@ impl IdTokenCheck {
             Self::Nonce => "nonce matches",
             Self::AtHash => "access token hash (at_hash)",
             Self::Subject => "subject (sub)",
-        }
-    }
-
-    /// The section of the specification that requires the check.
-    pub fn spec(self) -> Section {
-        match self {
-            Self::Algorithm => spec::RFC8725_ALGORITHMS,
-            Self::Nonce => spec::OIDC_IMPLICIT_ID_TOKEN_VALIDATION,
-            Self::AtHash => spec::OIDC_AT_HASH,
-            Self::Subject => spec::OIDC_ID_TOKEN,
-            _ => spec::OIDC_ID_TOKEN_VALIDATION,
         }
     }
 }

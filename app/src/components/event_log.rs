@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use protocol::{Tx, spec::Section};
+use protocol::Tx;
+use teaching::spec::Section;
 
 use crate::events::{Event, EventLog, Flow, Outcome};
 

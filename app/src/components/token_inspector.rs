@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use protocol::{
+use teaching::{
     inspect::{Field, Inspected, TokenKind, inspect},
     spec,
 };

@@ -2,9 +2,9 @@
 //! specification section behind it.
 
 use auth_client::{AuthEvent, ResponseCheck};
-use protocol::{
+use teaching::{
     dev_controls::Fault,
-    spec::{self, Section},
+    spec::{self, Cited, Section},
 };
 
 use super::{EventKind, Outcome};

@@ -1,7 +1,8 @@
 use auth_client::{AuthEvent, ResponseCheck, SignedOut, Step};
-use protocol::{
-    IdTokenCheck, Tx,
+use protocol::{IdTokenCheck, Tx};
+use teaching::{
     dev_controls::{Fault, IssuerEvent, Verdict},
+    spec::Cited,
 };
 
 use super::*;
@@ -54,7 +55,7 @@ fn a_response_check_is_stored_by_name_and_read_with_its_label() {
 
 #[test]
 fn an_armed_fault_names_the_check_that_must_refuse_it() {
-    use protocol::dev_controls::{FaultError, Tamper};
+    use teaching::dev_controls::{FaultError, Tamper};
     let tamper = EventKind::FaultArmed {
         fault: Fault::Tamper(Tamper::WrongNonce),
         silent_only: false,

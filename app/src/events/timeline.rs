@@ -1,6 +1,7 @@
 //! The timeline: this app's steps and the issuer's decisions side by side.
 
-use protocol::{Tx, dev_controls::IssuerEvent};
+use protocol::Tx;
+use teaching::dev_controls::IssuerEvent;
 
 use super::Event;
 

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use protocol::dev_controls::{ArmedFault, EventsRead, FaultInfo, IssuerEvent, Verdict};
+use teaching::dev_controls::{ArmedFault, EventsRead, FaultInfo, IssuerEvent, Verdict};
 
 use crate::{
     SpaConfig,

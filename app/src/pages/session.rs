@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use auth_client::{RenewalState, use_auth_client};
 
 use crate::components::{ClientOnly, EventLogView, RenewButton, SessionStatus, TokenInspector};
-use protocol::inspect::TokenKind;
+use teaching::inspect::TokenKind;
 
 /// Each token's expiry, counting down, and what is inside each token.
 #[component]

@@ -6,7 +6,7 @@
 //! | route | body | effect |
 //! |---|---|---|
 //! | `GET /dev/state` | | faults, latency, lifetimes, sessions, consents, keys |
-//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`protocol::dev_controls::IssuerEvent`]), and the log's `boot`, new at each start ([`protocol::dev_controls::IssuerEvents`]) |
+//! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`teaching::dev_controls::IssuerEvent`]), and the log's `boot`, new at each start ([`teaching::dev_controls::IssuerEvents`]) |
 //! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
 //! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
 //! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens (a tamper waits for a response with an ID token, whose checks must catch it; the `at_hash` ones for one with an access token too) |
@@ -47,10 +47,10 @@ use axum::{
     routing::{get, post},
 };
 use protocol::ResponseType;
-pub use protocol::dev_controls::{
+use serde_json::json;
+pub use teaching::dev_controls::{
     ArmedFault, CaughtBy, Fault, FaultError, FaultInfo, Faults, Tamper,
 };
-use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::{AppState, events::EventKind, params::Params, tenant::Lifetimes};

@@ -16,9 +16,10 @@ use std::{
 };
 
 use aws_lc_rs::digest;
-use protocol::{ClientId, ErrorCode, ScopeSet, Tx, dev_controls::Verdict};
+use protocol::{ClientId, ErrorCode, ScopeSet, Tx};
 use rand::RngCore;
 use serde::Serialize;
+use teaching::dev_controls::Verdict;
 
 use super::dev::{Fault, Tamper};
 
@@ -27,7 +28,7 @@ pub const CAPACITY: usize = 1_000;
 
 /// One decision of the issuer. In JSON its kind's fields sit beside
 /// `seq`, `at_ms` and `tx`, with the kind's `summary`, `verdict` and `spec`
-/// (the shape of [`protocol::dev_controls::IssuerEvent`]).
+/// (the shape of [`teaching::dev_controls::IssuerEvent`]).
 #[derive(Debug, Clone)]
 pub struct Event {
     /// Increases by one per event, never reused (not even after a reset).

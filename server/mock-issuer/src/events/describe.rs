@@ -3,7 +3,7 @@
 use super::EventKind;
 use super::LoginReason;
 
-use protocol::{
+use teaching::{
     dev_controls::Verdict,
     spec::{self, Section},
 };

@@ -43,7 +43,7 @@ fn an_event_serializes_flat_with_its_type() {
         ])
     );
     // What the SPA reads of it.
-    let read: Vec<protocol::dev_controls::IssuerEvent> = serde_json::from_value(json).unwrap();
+    let read: Vec<teaching::dev_controls::IssuerEvent> = serde_json::from_value(json).unwrap();
     assert_eq!(read[1].tx, Some(tx_of("abc")));
     assert_eq!(read[1].kind, "login_shown");
 }

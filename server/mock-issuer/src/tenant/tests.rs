@@ -93,7 +93,7 @@ fn a_duplicate_username_or_client_is_refused() {
         "{EMBEDDED}\n[[clients]]\nclient_id = \"demo-spa\"\nname = \"Again\"\ncallbacks = [\"https://a.example/cb\"]\n"
     );
     let error = parse(&text).unwrap_err().to_string();
-    assert!(error.contains("clients[1].client_id"), "{error}");
+    assert!(error.contains("clients[2].client_id"), "{error}");
 }
 
 #[test]

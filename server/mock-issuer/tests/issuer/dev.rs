@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 use crate::support::*;
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
-use protocol::{
-    CompactJws, IdTokenCheck, IdTokenExpectations, Nonce, at_hash_from_sha256,
-    dev_controls::{IssuerEvent, IssuerEvents, Verdict},
-};
+use protocol::{CompactJws, IdTokenCheck, IdTokenExpectations, Nonce, at_hash_from_sha256};
 use serde_json::{Value, json};
+use teaching::{
+    dev_controls::{IssuerEvent, IssuerEvents, Verdict},
+    spec::Cited,
+};
 
 fn silent() -> Vec<(&'static str, String)> {
     with(
@@ -177,7 +178,7 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
     let catalogue = listed["catalogue"].as_array().unwrap();
     assert_eq!(listed["armed"], json!([]));
     // What the SPA's playground reads it as.
-    let typed: protocol::dev_controls::Faults = serde_json::from_value(listed.clone()).unwrap();
+    let typed: teaching::dev_controls::Faults = serde_json::from_value(listed.clone()).unwrap();
     assert_eq!(typed.catalogue.len(), catalogue.len());
     assert_eq!(catalogue.len(), 7 + 5, "every tamper and every error");
     for entry in catalogue {

@@ -1,11 +1,13 @@
 //! The sections of the specifications this project cites, each written once.
 //!
 //! The SPA's event log, the issuer's decisions (`GET /dev/events`) and the
-//! fault catalogue all link each step to the rule behind it. A citation is
-//! protocol vocabulary, like the checks it justifies, so it lives here and
-//! both sides name it instead of copying the words and the URL.
+//! fault catalogue all link each step to the rule behind it, and name the
+//! section instead of copying the words and the URL. [`Cited`] gives each
+//! protocol check its section.
 
 use std::fmt;
+
+use protocol::IdTokenCheck;
 
 /// A section of a specification: how it is cited, and where to read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,24 @@ pub struct Section {
 impl fmt::Display for Section {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.cite)
+    }
+}
+
+/// The section of the specifications behind a check.
+pub trait Cited {
+    /// The section that requires it.
+    fn spec(self) -> Section;
+}
+
+impl Cited for IdTokenCheck {
+    fn spec(self) -> Section {
+        match self {
+            Self::Algorithm => RFC8725_ALGORITHMS,
+            Self::Nonce => OIDC_IMPLICIT_ID_TOKEN_VALIDATION,
+            Self::AtHash => OIDC_AT_HASH,
+            Self::Subject => OIDC_ID_TOKEN,
+            _ => OIDC_ID_TOKEN_VALIDATION,
+        }
     }
 }
 

@@ -6,10 +6,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::{
-    CompactJws, IdTokenCheck, JwsError,
-    spec::{self, Section},
-};
+use protocol::{CompactJws, IdTokenCheck, JwsError};
+
+use crate::spec::{self, Section};
 
 /// What a header parameter or claim is, and the section that defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,10 +375,10 @@ mod tests {
         let id_token = token(json!({"alg": "RS256", "kid": "k1"}), claims.clone());
         // What validation reports for an ID token that came without an
         // access token: every claim check but at_hash.
-        let nonce = crate::Nonce::new("n");
-        let claim_checks = crate::check_claims(
+        let nonce = protocol::Nonce::new("n");
+        let claim_checks = protocol::check_claims(
             claims.as_object().unwrap(),
-            &crate::IdTokenExpectations {
+            &protocol::IdTokenExpectations {
                 issuer: "https://issuer.example",
                 client_id: "spa",
                 nonce: &nonce,
