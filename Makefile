@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (see README.md):
-#   make demo   installs what is missing, then runs `cargo leptos watch`
+#   make demo   installs what is missing, then runs `cargo leptos watch` (split)
 #   make test   installs what is missing, then runs every check and test
 # and `make bench` prints the performance figures.
 # Each install step is skipped when it is already satisfied.
@@ -25,8 +25,13 @@ help:
 	@echo "make test   - install what is missing, then fmt, clippy, cargo test, Playwright (dev + release)"
 	@echo "make bench  - print the performance figures (release build)"
 
+# The pages read after logging in are lazy routes, each its own wasm chunk
+# (app feature `split`, which needs `--split`); without both flags the app
+# is one wasm file, and works the same.
+SPLIT := --split --features split
+
 demo: tools
-	cargo leptos watch
+	cargo leptos watch $(SPLIT)
 
 test: tools browser fmt clippy unit e2e e2e-release
 
@@ -77,6 +82,7 @@ clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p minimal-app --features ssr --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p frontend -p app --features app/hydrate -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p frontend -p app --features app/hydrate,frontend/split -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p minimal-app --features hydrate -- -D warnings
 
 # Not `frontend`: it only hydrates in the browser, and building it natively
@@ -111,9 +117,9 @@ minimal: minimal-app
 # The whole Playwright suite against the dev build (the minimal app's
 # tests included: playwright.config.ts starts it and its API).
 e2e: minimal-app
-	cargo leptos build
+	cargo leptos build $(SPLIT)
 	rm -f $(E2E_REPORT)
-	cargo leptos end-to-end
+	cargo leptos end-to-end $(SPLIT)
 	node $(E2E)/check-results.js $(E2E_REPORT)
 
 # The smoke test against the release build: a release wasm can compile and
@@ -124,9 +130,9 @@ e2e: minimal-app
 # a plain `cargo leptos build --release` build it fully optimised.)
 E2E_RELEASE_ENV := CARGO_PROFILE_RELEASE_OPT_LEVEL=0
 e2e-release:
-	$(E2E_RELEASE_ENV) cargo leptos build --release
+	$(E2E_RELEASE_ENV) cargo leptos build --release $(SPLIT)
 	rm -f $(E2E_REPORT)
-	$(E2E_RELEASE_ENV) E2E_GREP=@smoke cargo leptos end-to-end --release
+	$(E2E_RELEASE_ENV) E2E_GREP=@smoke cargo leptos end-to-end --release $(SPLIT)
 	node $(E2E)/check-results.js $(E2E_REPORT)
 
 # ---- benchmarks (figures, never assertions) -----------------------------
@@ -145,12 +151,13 @@ WASM_RELEASE := wasm32-unknown-unknown/wasm-release
 # cargo-leptos builds the wasm under target/front.
 bench: tools browser wrk
 	cargo bench -p server
-	cargo leptos build --release
-	@for f in target/site/pkg/implicit.wasm target/site/pkg/implicit.js; do \
-	  echo "$$f: $$(wc -c < $$f) bytes, $$(gzip -9 -c $$f | wc -c) gzip -9"; done
+	cargo leptos build --release $(SPLIT)
 	cp Cargo.lock $(BARE)/Cargo.lock
 	cargo build --manifest-path $(BARE)/Cargo.toml --lib --target wasm32-unknown-unknown \
 	  --profile wasm-release --target-dir target/bare-leptos
+	cargo build -p minimal-app --lib --target wasm32-unknown-unknown --features minimal-app/hydrate \
+	  --profile wasm-release --target-dir target/front
 	$(E2E)/bench/wasm-size.sh bare-leptos=target/bare-leptos/$(WASM_RELEASE)/bare_leptos.wasm \
+	  minimal-app=target/front/$(WASM_RELEASE)/minimal_app.wasm \
 	  this-spa=target/front/$(WASM_RELEASE)/frontend.wasm
 	node $(E2E)/bench/spa.js

@@ -58,6 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let (is_routing, set_is_routing) = signal(false);
     let log = events::EventLog::new();
     provide_context(log);
     // The server lists the routes by rendering this component with no
@@ -78,8 +79,8 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/implicit.css"/>
         // Each page sets its own `<Title text=…/>`; this adds the app's name.
         <Title formatter=|page: String| format!("{page} · Implicit grant in Leptos")/>
-        <Router>
-            <FocusOnNavigation/>
+        <Router set_is_routing>
+            <FocusOnNavigation is_routing/>
             // The first stop for the Tab key. `rel="external"` leaves it to the
             // browser (the router would take it for a navigation), so it works
             // before the app has hydrated too.
@@ -100,11 +101,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
                     <Route path=path!("/callback") view=pages::Callback/>
-                    <Route path=path!("/profile") view=pages::Profile/>
-                    <Route path=path!("/api") view=pages::ApiPage/>
-                    <Route path=path!("/session") view=pages::SessionPage/>
-                    <Route path=path!("/settings") view=pages::SettingsPage/>
-                    <Route path=path!("/playground") view=pages::Playground/>
+                    <Route path=path!("/profile") view=pages::routes::profile()/>
+                    <Route path=path!("/api") view=pages::routes::api()/>
+                    <Route path=path!("/session") view=pages::routes::session()/>
+                    <Route path=path!("/settings") view=pages::routes::settings()/>
+                    <Route path=path!("/playground") view=pages::routes::playground()/>
                 </Routes>
             </main>
         </Router>

@@ -3,10 +3,14 @@
 //   login:  the click event on "Log in" (session and consent already at the issuer) →
 //           validated tokens in memory → API data on screen
 //   silent: iframe start → new validated tokens in memory
+//   sizes:  the wasm and JS that `/` and `/callback` download (gzip -9 of
+//           the files served), next to all the app's wasm and JS
 // Usage: node end2end/bench/spa.js  (after `cargo leptos build --release`)
 const { chromium } = require("@playwright/test");
 const { spawn } = require("child_process");
 const path = require("path");
+const fs = require("fs");
+const zlib = require("zlib");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SPA = "http://localhost:3000";
@@ -27,6 +31,26 @@ async function waitFor(url) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer`);
+}
+
+const PKG = path.join(ROOT, "target", "site", "pkg");
+const gzipSize = (file) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+
+/** The app's wasm and JS files a fresh tab fetches to show `url` ready. */
+async function downloads(browser, url, ready) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const files = new Set();
+  page.on("response", (response) => {
+    const { origin, pathname } = new URL(response.url());
+    if (origin === SPA && pathname.startsWith("/pkg/") && /\.(wasm|js)$/.test(pathname)) files.add(path.basename(pathname));
+  });
+  await page.goto(url);
+  await page.getByTestId(ready).waitFor();
+  await page.waitForLoadState("networkidle");
+  await context.close();
+  const bytes = [...files].reduce((sum, file) => sum + gzipSize(path.join(PKG, file)), 0);
+  return { files: [...files].sort(), bytes };
 }
 
 async function main() {
@@ -51,6 +75,14 @@ async function main() {
   try {
     await Promise.all([waitFor(SPA), waitFor(`${ISSUER}/health`), waitFor("http://localhost:8000/health")]);
     await fetch(`${ISSUER}/dev/reset`, { method: "POST" });
+    const all = fs.readdirSync(PKG).filter((f) => /\.(wasm|js)$/.test(f));
+    const allBytes = all.reduce((sum, file) => sum + gzipSize(path.join(PKG, file)), 0);
+    // A callback with no response: the page runs the client's checks (the
+    // first refuses it) with nothing more downloaded than a real one needs.
+    const sizes = [
+      ["/", await downloads(browser, SPA, "session-status")],
+      ["/callback", await downloads(browser, `${SPA}/callback`, "callback-refused")],
+    ];
     const page = await browser.newPage();
     // The clock starts at the click event itself (Playwright's own checks
     // before it clicks are not the app's time); the page then navigates
@@ -109,6 +141,10 @@ async function main() {
         return done - start;
       }));
     }
+    for (const [route, { files, bytes }] of sizes) {
+      console.log(`${route.padEnd(9)} downloads ${bytes} B gzip of wasm + JS (${files.length} files: ${files.join(", ")})`);
+    }
+    console.log(`all the app's wasm + JS: ${allBytes} B gzip (${all.length} files)`);
     console.log(`SPA login, click → validated tokens in memory: ${fmt(toTokens)}   (oidc-client-js ≈ 85 ms; target ≤ 170 ms)`);
     console.log(`SPA login, click → API data on screen:         ${fmt(toApi)}`);
     console.log(`silent renewal, iframe start → new tokens:    ${fmt(silent)}   (oidc-client-js ≈ 50 ms; target ≤ 50 ms)`);

@@ -22,8 +22,13 @@ pub fn hydrate() {
         return;
     };
 
-    leptos::mount::hydrate_body(move || {
+    let app = move || {
         provide_context(config);
         view! { <App/> }
-    });
+    };
+    // Lazy routes hydrate once their chunk is in.
+    #[cfg(feature = "split")]
+    leptos::mount::hydrate_lazy(app);
+    #[cfg(not(feature = "split"))]
+    leptos::mount::hydrate_body(app);
 }

@@ -6,16 +6,24 @@ use leptos_router::hooks::use_location;
 /// page (a technique in support of WCAG 2.4.3 Focus Order). Without it, focus stays on the link just
 /// followed and nothing tells a screen-reader user that the page changed.
 /// The first page load is left alone: the browser starts at the top.
+/// `is_routing` is the router's: true while a new page is on its way (a lazy
+/// route's chunk loading), when its heading is not there yet.
 #[component]
-pub fn FocusOnNavigation() -> impl IntoView {
+pub fn FocusOnNavigation(is_routing: ReadSignal<bool>) -> impl IntoView {
     let location = use_location();
-    Effect::new(move |previous: Option<String>| {
+    // Its value: the path whose page has had focus.
+    Effect::new(move |shown: Option<String>| {
         let path = location.pathname.get();
-        if previous.is_some_and(|previous| previous != path) {
-            // The new route renders in the same tick: wait for the frame.
-            request_animation_frame(focus_main_heading);
+        let routing = is_routing.get();
+        match shown {
+            None => path,
+            Some(shown) if routing || shown == path => shown,
+            Some(_) => {
+                // The new page renders in the same tick: wait for the frame.
+                request_animation_frame(focus_main_heading);
+                path
+            }
         }
-        path
     });
 }
 
