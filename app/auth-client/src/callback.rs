@@ -5,7 +5,7 @@
 //! renewal's answer goes through the same [`accept_response`].
 
 use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
-use protocol::{AuthorizationResponse, Transaction, parse_fragment, safe_return_path};
+use protocol::{AuthorizationResponse, ReturnPath, Transaction, parse_fragment};
 
 use crate::{
     AuthClient, CALLBACK_PATH, CallbackError, ResponseCheck, Session, SignedOut, StateRefusal,
@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// Handles the callback page (see [`AuthClient::handle_callback`]).
-pub(crate) async fn handle_callback(client: AuthClient) -> Result<String, CallbackError> {
+pub(crate) async fn handle_callback(client: AuthClient) -> Result<ReturnPath, CallbackError> {
     // The fragment exists only here, in the browser: it is never sent to the
     // server (RFC 3986 §3.5). Read it, then scrub it before anything else runs
     // (the page's first script has normally done so before the app loaded).
@@ -27,7 +27,7 @@ pub(crate) async fn handle_callback(client: AuthClient) -> Result<String, Callba
     let wanted = Wanted::now(client);
     let transaction =
         accept_response(client, client.reporter, &hash, wanted, Origin::Interactive).await?;
-    Ok(safe_return_path(&transaction.return_to).to_owned())
+    Ok(transaction.return_to)
 }
 
 /// Where an authorization response came from.

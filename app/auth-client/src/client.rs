@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use leptos::prelude::*;
-use protocol::ScopeSet;
+use protocol::{ReturnPath, ScopeSet};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -124,14 +124,18 @@ impl AuthClient {
     /// Sends the browser to the provider to log in (RFC 6749 §4.2.1),
     /// coming back to `return_to`, a path of this app. `extra_scope` asks
     /// for more than the configured scopes (incremental consent).
-    pub async fn login(&self, return_to: &str, extra_scope: ScopeSet) -> Result<(), RequestError> {
+    pub async fn login(
+        &self,
+        return_to: ReturnPath,
+        extra_scope: ScopeSet,
+    ) -> Result<(), RequestError> {
         login::login(*self, return_to, extra_scope).await
     }
 
     /// On the callback page: reads the response from the fragment, scrubs
     /// it from the URL, validates it, and makes its tokens the session.
     /// Gives the path to go back to.
-    pub async fn handle_callback(&self) -> Result<String, CallbackError> {
+    pub async fn handle_callback(&self) -> Result<ReturnPath, CallbackError> {
         callback::handle_callback(*self).await
     }
 

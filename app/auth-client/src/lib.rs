@@ -35,7 +35,7 @@
 //! }
 //!
 //! // In an event handler, or through an `Action`:
-//! // client.login("/", ScopeSet::new()).await
+//! // client.login(ReturnPath::home(), ScopeSet::new()).await
 //! // client.fetch(ApiRequest::get("/api/private")).await
 //! // client.logout().await
 //! ```

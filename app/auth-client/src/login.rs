@@ -5,8 +5,8 @@
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::{WithUntracked, WithValue};
 use protocol::{
-    AuthorizationRequest, Nonce, Prompt, RedirectUri, ResponseMode, ScopeSet, State, Transaction,
-    Tx, safe_return_path,
+    AuthorizationRequest, Nonce, Prompt, RedirectUri, ResponseMode, ReturnPath, ScopeSet, State,
+    Transaction, Tx,
 };
 
 use crate::{
@@ -43,7 +43,7 @@ pub(crate) fn prepare(
     state: &State,
     scope: ScopeSet,
     channel: Channel,
-    return_to: &str,
+    return_to: ReturnPath,
 ) -> Result<String, RequestError> {
     let response_type = client.settings.with_untracked(|s| s.response_type);
     let nonce = Nonce::new(browser::random_token(RANDOM_BYTES)?);
@@ -73,7 +73,7 @@ pub(crate) fn prepare(
         state,
         &Transaction {
             nonce,
-            return_to: safe_return_path(return_to).to_owned(),
+            return_to,
             response_type,
             scope,
             created_at_ms: browser::now_ms(),
@@ -85,7 +85,7 @@ pub(crate) fn prepare(
 /// Starts an interactive login (see [`AuthClient::login`]).
 pub(crate) async fn login(
     client: AuthClient,
-    return_to: &str,
+    return_to: ReturnPath,
     extra_scope: ScopeSet,
 ) -> Result<(), RequestError> {
     let state = new_state()?;
@@ -97,11 +97,16 @@ pub(crate) async fn login(
     let scope = client.config.with_value(|c| c.scope.union(&extra_scope));
     // "Log in again" on the callback page must not come back to it: its
     // fragment is gone, and the response it awaits is the new one.
-    let on_callback = return_to == CALLBACK_PATH
-        || return_to
+    let path = return_to.as_str();
+    let on_callback = path == CALLBACK_PATH
+        || path
             .strip_prefix(CALLBACK_PATH)
             .is_some_and(|rest| rest.starts_with('?'));
-    let return_to = if on_callback { "/" } else { return_to };
+    let return_to = if on_callback {
+        ReturnPath::home()
+    } else {
+        return_to
+    };
     let url = prepare(
         client,
         &discovery.authorization_endpoint,

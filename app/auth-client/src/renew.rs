@@ -184,7 +184,7 @@ async fn attempt(
         state,
         scope,
         Channel::Silent(mode),
-        "/",
+        protocol::ReturnPath::home(),
     )?;
     report.emit(AuthEvent::SilentStarted {
         reason,

@@ -18,7 +18,7 @@ use leptos_router::{
     hooks::use_navigate,
     path,
 };
-use protocol::ScopeSet;
+use protocol::{ReturnPath, ScopeSet};
 
 /// Where this app logs in and what it calls.
 pub fn client_config() -> ClientConfig {
@@ -76,8 +76,9 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Home() -> impl IntoView {
     let client = use_auth_client();
-    let login =
-        Action::new_local(move |_: &()| async move { client.login("/", ScopeSet::new()).await });
+    let login = Action::new_local(move |_: &()| async move {
+        client.login(ReturnPath::home(), ScopeSet::new()).await
+    });
     let logout = Action::new_local(move |_: &()| async move { client.logout().await });
     let renew =
         Action::new_local(move |_: &()| async move { client.renew(RenewReason::Manual).await });
@@ -143,7 +144,7 @@ fn Callback() -> impl IntoView {
                 replace: true,
                 ..Default::default()
             };
-            navigate(&path, replace);
+            navigate(path.as_str(), replace);
         }
     });
     let status = move || match callback.value().get() {

@@ -46,7 +46,7 @@ pub use response::{
     AuthorizationResponse, ErrorResponse, ResponseParseError, TokenResponse, parse_fragment,
 };
 pub use response_type::{ResponseType, ResponseTypeError};
-pub use return_path::safe_return_path;
+pub use return_path::ReturnPath;
 pub use scope::{Scope, ScopeError, ScopeSet};
 pub use silent::{
     MessageSource, SILENT_CALLBACK_MESSAGE, WEB_MESSAGE_TYPE, accept_message, delay_until,

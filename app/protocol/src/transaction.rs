@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Nonce, ResponseType, ScopeSet};
+use crate::{Nonce, ResponseType, ReturnPath, ScopeSet};
 
 /// What the client keeps, keyed by `state`, while the browser is away at the
 /// provider. One per request, so concurrent requests (a silent renewal racing
@@ -12,9 +12,8 @@ use crate::{Nonce, ResponseType, ScopeSet};
 pub struct Transaction {
     /// The nonce sent with the request; the id_token must carry it.
     pub nonce: Nonce,
-    /// Where to go after the callback (checked with
-    /// [`safe_return_path`](crate::safe_return_path) before use).
-    pub return_to: String,
+    /// Where to go after the callback.
+    pub return_to: ReturnPath,
     /// The response type asked for: what must come back.
     pub response_type: ResponseType,
     /// The scopes asked for.
@@ -42,7 +41,7 @@ mod tests {
     fn tx(created_at_ms: u64) -> Transaction {
         Transaction {
             nonce: Nonce::new("n"),
-            return_to: "/".into(),
+            return_to: ReturnPath::home(),
             response_type: ResponseType::IdTokenToken,
             scope: "openid".parse().unwrap(),
             created_at_ms,

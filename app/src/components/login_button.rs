@@ -1,7 +1,7 @@
 use auth_client::use_auth_client;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use protocol::ScopeSet;
+use protocol::{ReturnPath, ScopeSet};
 
 /// "Log in": starts the implicit flow and comes back to the current page,
 /// asking for `extra_scope` besides the configured scopes (incremental
@@ -18,7 +18,11 @@ pub fn LoginButton(
     let location = use_location();
     let login = Action::new_local(move |return_to: &String| {
         let (return_to, extra_scope) = (return_to.clone(), extra_scope.clone());
-        async move { client.login(&return_to, extra_scope).await }
+        async move {
+            client
+                .login(ReturnPath::parse(&return_to), extra_scope)
+                .await
+        }
     });
     let label = label.unwrap_or_else(|| "Log in".to_owned());
     view! {

@@ -24,7 +24,7 @@ pub fn Callback() -> impl IntoView {
                 replace: true,
                 ..Default::default()
             };
-            navigate(&path, replace);
+            navigate(path.as_str(), replace);
         }
     });
     view! {
