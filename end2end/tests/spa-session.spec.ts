@@ -280,6 +280,26 @@ test("a provider without end_session_endpoint: logout signs out of the app only,
   expect(toIssuer).toEqual([]);
 });
 
+test("a discovery document whose authorization endpoint is not an absolute URL is refused before any redirect", async ({
+  page,
+}) => {
+  await editDiscovery(page, (metadata) => {
+    metadata.authorization_endpoint = "/authorize";
+  });
+  const toAuthorize: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/authorize") toAuthorize.push(r.url());
+  });
+  await page.goto("/");
+  await waitForApp(page);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(
+    page.getByRole("alert").filter({ hasText: '"/authorize" is not an endpoint URL: not an absolute http(s) URL' }),
+  ).toBeVisible();
+  expect(new URL(page.url()).origin).toBe(SPA);
+  expect(toAuthorize).toEqual([]);
+});
+
 test("without Web Locks (an insecure context, an older browser) renewal still works", async ({ page }) => {
   await page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });

@@ -129,7 +129,7 @@ pub(crate) async fn userinfo(client: AuthClient) -> Result<Map<String, Value>, U
         })
         .ok_or(UserInfoError::NoAccessToken)?;
     let subject = subject.ok_or(UserInfoError::NoIdToken)?;
-    let response = browser::fetch("GET", &endpoint, Some(token.secret()), None).await?;
+    let response = browser::fetch("GET", endpoint.as_str(), Some(token.secret()), None).await?;
     let status = response.status;
     let checked = check_userinfo(&response, &subject);
     report.emit(AuthEvent::UserInfo {

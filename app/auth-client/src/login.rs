@@ -5,8 +5,8 @@
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::{WithUntracked, WithValue};
 use protocol::{
-    AuthorizationRequest, Nonce, Prompt, RedirectUri, ResponseMode, ReturnPath, ScopeSet, State,
-    Transaction, Tx,
+    AuthorizationRequest, EndpointUrl, Nonce, Prompt, RedirectUri, ResponseMode, ReturnPath,
+    ScopeSet, State, Transaction, Tx,
 };
 
 use crate::{
@@ -39,7 +39,7 @@ pub(crate) enum Channel {
 /// load.
 pub(crate) fn prepare(
     client: AuthClient,
-    authorization_endpoint: &str,
+    authorization_endpoint: &EndpointUrl,
     state: &State,
     scope: ScopeSet,
     channel: Channel,
@@ -68,7 +68,7 @@ pub(crate) fn prepare(
         response_mode,
         max_age: None,
     });
-    let url = request.to_url(authorization_endpoint)?;
+    let url = request.to_url(authorization_endpoint.as_str())?;
     save_transaction(
         state,
         &Transaction {
@@ -116,7 +116,7 @@ pub(crate) async fn login(
         return_to,
     )?;
     report.emit(AuthEvent::AuthorizeRedirect {
-        endpoint: discovery.authorization_endpoint.clone(),
+        endpoint: discovery.authorization_endpoint.to_string(),
         response_type: client.settings.with_untracked(|s| s.response_type),
         scope,
     });

@@ -1,6 +1,7 @@
 //! Logout: this tab, the other tabs, then the provider's session.
 
 use leptos::prelude::{Set, Update, WithUntracked, WithValue};
+use protocol::EndpointUrl;
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -58,7 +59,13 @@ pub(crate) async fn logout(client: AuthClient) -> Result<(), LogoutError> {
         .config
         .with_value(|c| (c.client_id.clone(), c.issuer.clone()));
     let mut query = form_urlencoded::Serializer::new(String::new());
-    let endpoint = match (style, discovery.end_session_endpoint.as_deref()) {
+    let endpoint = match (
+        style,
+        discovery
+            .end_session_endpoint
+            .as_ref()
+            .map(EndpointUrl::as_str),
+    ) {
         (LogoutStyle::EndSession, Some(endpoint)) => {
             query.append_pair("client_id", client_id.as_str());
             query.append_pair("post_logout_redirect_uri", &return_to);

@@ -141,12 +141,12 @@ pub(crate) async fn signing_key(
         return Ok(key);
     }
     // Known keys without this `kid`: past the HTTP cache too.
-    let mut fetched = fetch_keys(&discovery.jwks_uri, has_keys).await?;
+    let mut fetched = fetch_keys(discovery.jwks_uri.as_str(), has_keys).await?;
     let mut found = find_key(&fetched.value, kid).cloned();
     if found.is_none() && !has_keys {
         // That copy may have come from the browser's HTTP cache, older than
         // a key rotation: one more, past the cache, before refusing.
-        fetched = fetch_keys(&discovery.jwks_uri, true).await?;
+        fetched = fetch_keys(discovery.jwks_uri.as_str(), true).await?;
         found = find_key(&fetched.value, kid).cloned();
     }
     if let Some(mut known) = PROVIDER.with_borrow(Clone::clone) {

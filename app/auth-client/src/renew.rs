@@ -172,7 +172,8 @@ async fn attempt(
         .map_err(|e| RenewError::Request(e.into()))?;
     let own_origin = browser::page_origin();
     // Without one, no message can match: the renewal then times out.
-    let issuer_origin = browser::origin_of(&discovery.authorization_endpoint).unwrap_or_default();
+    let issuer_origin =
+        browser::origin_of(discovery.authorization_endpoint.as_str()).unwrap_or_default();
     let mode = settings.silent_response_mode;
     let configured = client.config.with_value(|c| c.scope.clone());
     let scope = client

@@ -13,6 +13,7 @@ mod authorize;
 mod challenge;
 mod claims;
 mod clock;
+mod endpoint;
 mod error_code;
 mod id_token;
 mod jwk;
@@ -33,6 +34,7 @@ pub use authorize::{AuthorizationRequest, AuthorizationRequestError};
 pub use challenge::BearerChallenge;
 pub use claims::{AccessTokenClaims, Audience, IdTokenClaims, UserClaims, numeric_date};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use endpoint::{EndpointUrl, EndpointUrlError};
 pub use error_code::ErrorCode;
 pub use id_token::{
     ALLOWED_ALG, CheckFailure, ClaimsRefused, IdTokenCheck, IdTokenExpectations,

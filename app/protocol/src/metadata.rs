@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ResponseMode, ResponseType};
+use crate::{EndpointUrl, ResponseMode, ResponseType};
 
 /// Where a provider publishes its metadata: the issuer with
 /// `/.well-known/openid-configuration` appended, after removing one trailing
@@ -48,18 +48,18 @@ pub struct ProviderMetadata {
     /// REQUIRED: the issuer identifier, exactly the `iss` of its tokens.
     pub issuer: String,
     /// REQUIRED: the authorization endpoint (RFC 6749 §3.1).
-    pub authorization_endpoint: String,
+    pub authorization_endpoint: EndpointUrl,
     /// REQUIRED unless only the implicit flow is used (Discovery §3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint: Option<String>,
+    pub token_endpoint: Option<EndpointUrl>,
     /// RECOMMENDED: the UserInfo endpoint (OIDC Core §5.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userinfo_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<EndpointUrl>,
     /// REQUIRED: the provider's JWK Set (RFC 7517 §5).
-    pub jwks_uri: String,
+    pub jwks_uri: EndpointUrl,
     /// OpenID Connect RP-Initiated Logout 1.0 §2.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_session_endpoint: Option<String>,
+    pub end_session_endpoint: Option<EndpointUrl>,
     /// RECOMMENDED: the scopes the provider supports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes_supported: Vec<String>,

@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderValue, Method, header},
     routing::{get, post},
 };
-use protocol::{Clock, SystemClock};
+use protocol::{Clock, EndpointUrl, SystemClock};
 use tower_http::{
     cors::{AllowOrigin, Any, CorsLayer},
     set_header::SetResponseHeaderLayer,
@@ -87,10 +87,10 @@ pub(crate) struct Urls {
     /// `scheme://host[:port]`.
     pub origin: String,
     pub discovery: String,
-    pub authorize: String,
-    pub jwks: String,
-    pub userinfo: String,
-    pub end_session: String,
+    pub authorize: EndpointUrl,
+    pub jwks: EndpointUrl,
+    pub userinfo: EndpointUrl,
+    pub end_session: EndpointUrl,
 }
 
 impl Urls {
@@ -105,13 +105,14 @@ impl Urls {
             return Err(bad());
         }
         let base = issuer.strip_suffix('/').unwrap_or(issuer).to_owned();
+        let endpoint = |path| EndpointUrl::parse(format!("{base}{path}")).map_err(|_| bad());
         Ok(Self {
             origin: parsed.origin().ascii_serialization(),
             discovery: protocol::discovery_url(issuer),
-            authorize: format!("{base}{}", paths::AUTHORIZE),
-            jwks: format!("{base}{}", paths::JWKS),
-            userinfo: format!("{base}{}", paths::USERINFO),
-            end_session: format!("{base}{}", paths::END_SESSION),
+            authorize: endpoint(paths::AUTHORIZE)?,
+            jwks: endpoint(paths::JWKS)?,
+            userinfo: endpoint(paths::USERINFO)?,
+            end_session: endpoint(paths::END_SESSION)?,
             base,
         })
     }

@@ -77,7 +77,7 @@ pub fn mint(
         // too when `openid` is granted, so the same token reads /userinfo.
         let mut audiences: Vec<&str> = request.audience.iter().map(String::as_str).collect();
         if openid {
-            audiences.push(&state.urls.userinfo);
+            audiences.push(state.urls.userinfo.as_str());
         }
         let aud = match tamper {
             Some(Tamper::WrongAud) => Audience::one(WRONG_AUDIENCE),

@@ -83,7 +83,7 @@ pub async fn userinfo_get(
     if claims.exp <= now {
         return Err(UserinfoError::InvalidToken("expired".into()));
     }
-    if !claims.aud.contains(&state.urls.userinfo) {
+    if !claims.aud.contains(state.urls.userinfo.as_str()) {
         return Err(UserinfoError::InvalidToken("not for /userinfo".into()));
     }
     if !claims.scope.contains(Scope::OPENID) {

@@ -19,11 +19,11 @@ async fn a_spawned_issuer_answers_on_its_own_url_and_stops_when_told() {
         .unwrap();
     assert_eq!(discovery.issuer, issuer.url(), "the iss is the spawned URL");
     assert_eq!(
-        discovery.authorization_endpoint,
+        discovery.authorization_endpoint.as_str(),
         format!("{}/authorize", issuer.url())
     );
     let keys: JwkSet = client
-        .get(&discovery.jwks_uri)
+        .get(discovery.jwks_uri.as_str())
         .send()
         .await
         .unwrap()
