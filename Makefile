@@ -112,7 +112,7 @@ minimal-app: tools
 
 # The minimal app and its API, beside `make demo` (whose issuer they use).
 minimal: minimal-app
-	target/debug/minimal-api & trap 'kill %1' EXIT; target/debug/minimal-app
+	target/debug/minimal-api & api=$$!; trap "kill $$api" EXIT; target/debug/minimal-app
 
 # The whole Playwright suite against the dev build (the minimal app's
 # tests included: playwright.config.ts starts it and its API).
