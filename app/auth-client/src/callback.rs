@@ -4,7 +4,7 @@
 //! meanwhile (RFC 6749 §4.2.2, OIDC Core §3.2.2.5–§3.2.2.11). A silent
 //! renewal's answer goes through the same [`accept_response`].
 
-use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
+use leptos::prelude::{GetValue, SetValue, UpdateValue, WithUntracked};
 use protocol::{AuthorizationResponse, ReturnPath, Transaction, parse_fragment};
 
 use crate::{
@@ -209,10 +209,10 @@ fn install(client: AuthClient, report: Reporter, session: Session, origin: Origi
     if origin == Origin::Interactive || other_user {
         // A new login: a renewal started under the old session must not
         // replace it when it finishes.
-        client.generation.update(|g| *g += 1);
+        client.generation.update_value(|g| *g += 1);
     }
     client.set_session(Some(session));
-    client.forgotten_here.set(false);
+    client.forgotten_here.set_value(false);
 }
 
 /// What tokens must still find to be installed: the session generation of
@@ -231,7 +231,7 @@ impl Wanted {
     /// As things are now.
     pub(crate) fn now(client: AuthClient) -> Self {
         Self {
-            generation: client.generation.get_untracked(),
+            generation: client.generation.get_value(),
             logout_epoch: tabs::logouts_seen(),
         }
     }

@@ -33,10 +33,10 @@ pub struct AuthClient {
     /// Bumped when the tokens are dropped (logout, "Forget tokens", another
     /// tab's logout) and by each interactive login: a renewal started under
     /// an older generation must not install its result.
-    pub(crate) generation: RwSignal<u64>,
+    pub(crate) generation: StoredValue<u64>,
     /// Set by [`forget_tokens`](Self::forget_tokens): this tab stays signed
     /// out, even when another tab renews, until it gets tokens of its own.
-    pub(crate) forgotten_here: RwSignal<bool>,
+    pub(crate) forgotten_here: StoredValue<bool>,
     pub(crate) reporter: Reporter,
 }
 
@@ -66,8 +66,8 @@ impl AuthClient {
             session: RwSignal::new(None),
             settings: RwSignal::new(Settings::default()),
             renewal: RwSignal::new(RenewalState::Idle),
-            generation: RwSignal::new(0),
-            forgotten_here: RwSignal::new(false),
+            generation: StoredValue::new(0),
+            forgotten_here: StoredValue::new(false),
             reporter: Reporter::new(),
         }
     }
@@ -169,7 +169,7 @@ impl AuthClient {
     /// another tab renews, until it logs in again.
     pub fn forget_tokens(&self) {
         logout::end_local_session(*self);
-        self.forgotten_here.set(true);
+        self.forgotten_here.set_value(true);
         self.reporter.emit(AuthEvent::SignedOut {
             reason: SignedOut::ForgottenHere,
         });

@@ -1,6 +1,6 @@
 //! Logout: this tab, the other tabs, then the provider's session.
 
-use leptos::prelude::{Set, Update, WithUntracked, WithValue};
+use leptos::prelude::{Set, UpdateValue, WithUntracked, WithValue};
 use protocol::EndpointUrl;
 use wasm_bindgen::JsCast;
 
@@ -15,7 +15,7 @@ use crate::{
 /// sees no session), silent-authentication iframes; and bumps the generation
 /// so that a renewal still in flight cannot bring the tokens back.
 pub(crate) fn end_local_session(client: AuthClient) {
-    client.generation.update(|g| *g += 1);
+    client.generation.update_value(|g| *g += 1);
     client.set_session(None);
     client.renewal.set(RenewalState::Idle);
     let frames = web_sys::window()

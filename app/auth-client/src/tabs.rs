@@ -2,7 +2,7 @@
 //! logout in one is a logout in all, and a count of logouts keeps tokens
 //! asked for before one from coming back in any tab.
 
-use leptos::prelude::{GetUntracked, Set, WithUntracked};
+use leptos::prelude::{GetUntracked, GetValue, Set, WithUntracked};
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::{
@@ -79,7 +79,7 @@ pub(crate) fn listen(client: AuthClient) {
                         this_tab: !from.is_empty() && TAB_ID.with(|id| *id == from),
                         before_a_logout: logout_epoch < logouts_seen(),
                     };
-                    let forgotten_here = client.forgotten_here.get_untracked();
+                    let forgotten_here = client.forgotten_here.get_value();
                     let verdict = client.session.with_untracked(|held| {
                         shared_session(&session, held.as_ref(), by, forgotten_here)
                     });
