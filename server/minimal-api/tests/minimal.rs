@@ -38,6 +38,48 @@ async fn start() -> (SpawnedIssuer, String) {
     (issuer, api)
 }
 
+/// Where `response` redirects to.
+fn location(response: &reqwest::Response) -> String {
+    response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// What a browser does with one of the issuer's forms: reads the page at
+/// `page`, posts its hidden `request` and `csrf` with `fields` to
+/// `action`, and gives where the answer redirects to.
+async fn submit<const N: usize>(
+    browser: &reqwest::Client,
+    page: &str,
+    action: &str,
+    fields: [(&str, &str); N],
+) -> String {
+    let html = browser
+        .get(page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let hidden = |name: &str| {
+        let marker = format!(r#"name="{name}" value=""#);
+        let start = html.find(&marker).unwrap() + marker.len();
+        html[start..start + html[start..].find('"').unwrap()].to_owned()
+    };
+    let mut form = vec![("request", hidden("request")), ("csrf", hidden("csrf"))];
+    form.extend(fields.map(|(name, value)| (name, value.to_owned())));
+    let response = browser
+        .post(action)
+        .header(header::CONTENT_TYPE, FORM)
+        .body(encode(&form))
+        .send()
+        .await
+        .unwrap();
+    location(&response)
+}
+
 /// What a browser would do: ask for an access token with `scope`, log in
 /// as alice, allow, and read the token from the callback's fragment.
 async fn access_token(issuer: &SpawnedIssuer, scope: &str) -> String {
@@ -47,17 +89,6 @@ async fn access_token(issuer: &SpawnedIssuer, scope: &str) -> String {
         .build()
         .unwrap();
     let base = issuer.url();
-    let location = |response: &reqwest::Response| {
-        response.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_owned()
-    };
-    let hidden = |html: &str, name: &str| {
-        let marker = format!(r#"name="{name}" value=""#);
-        let start = html.find(&marker).unwrap() + marker.len();
-        html[start..start + html[start..].find('"').unwrap()].to_owned()
-    };
     let authorize = url::Url::parse_with_params(
         &format!("{base}/authorize"),
         [
@@ -71,49 +102,20 @@ async fn access_token(issuer: &SpawnedIssuer, scope: &str) -> String {
     )
     .unwrap();
     let login = location(&browser.get(authorize).send().await.unwrap());
-    let html = browser
-        .get(format!("{base}{login}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let form = [
-        ("request", hidden(&html, "request")),
-        ("csrf", hidden(&html, "csrf")),
-        ("username", "alice".to_owned()),
-        ("password", "wonderland".to_owned()),
-    ];
-    let response = browser
-        .post(format!("{base}/login"))
-        .header(header::CONTENT_TYPE, FORM)
-        .body(encode(&form))
-        .send()
-        .await
-        .unwrap();
-    let consent = location(&response);
-    let html = browser
-        .get(format!("{base}{consent}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let form = [
-        ("request", hidden(&html, "request")),
-        ("csrf", hidden(&html, "csrf")),
-        ("decision", "allow".to_owned()),
-    ];
-    let response = browser
-        .post(format!("{base}/consent"))
-        .header(header::CONTENT_TYPE, FORM)
-        .body(encode(&form))
-        .send()
-        .await
-        .unwrap();
-    let callback = location(&response);
+    let consent = submit(
+        &browser,
+        &format!("{base}{login}"),
+        &format!("{base}/login"),
+        [("username", "alice"), ("password", "wonderland")],
+    )
+    .await;
+    let callback = submit(
+        &browser,
+        &format!("{base}{consent}"),
+        &format!("{base}/consent"),
+        [("decision", "allow")],
+    )
+    .await;
     let fragment = callback.split_once('#').unwrap().1;
     url::form_urlencoded::parse(fragment.as_bytes())
         .find(|(name, _)| name == "access_token")
