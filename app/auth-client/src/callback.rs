@@ -145,7 +145,7 @@ pub(crate) async fn accept_response(
             .unwrap_or_else(|| transaction.scope.clone()),
         requested_scope: transaction.scope.clone(),
         id_token: None,
-        id_claims: serde_json::Map::new(),
+        id_claims: None,
         id_token_checks: Vec::new(),
         id_token_expires_at_ms: None,
         received_at_ms: now_ms,
@@ -167,11 +167,8 @@ pub(crate) async fn accept_response(
             access_token.as_deref(),
         )
         .await?;
-        session.id_token_expires_at_ms = claims
-            .get("exp")
-            .and_then(serde_json::Value::as_u64)
-            .map(|exp| exp.saturating_mul(1000));
-        session.id_claims = claims;
+        session.id_token_expires_at_ms = claims.exp.map(|exp| exp.saturating_mul(1000));
+        session.id_claims = Some(claims);
         session.id_token_checks = checks;
         session.id_token = Some(Token::new(id_token));
     }

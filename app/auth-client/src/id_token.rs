@@ -6,15 +6,15 @@
 
 use leptos::prelude::{WithUntracked, WithValue};
 use protocol::{
-    CompactJws, IdTokenCheck, IdTokenExpectations, Transaction, check_algorithm, check_claims,
+    CompactJws, IdTokenCheck, IdTokenClaims, IdTokenExpectations, Transaction, check_algorithm,
+    check_claims,
 };
-use serde_json::{Map, Value};
 
 use crate::{AuthClient, CallbackError, browser, events::AuthEvent, events::Reporter, provider};
 
 /// An ID token that passed every check.
 pub(crate) struct ValidIdToken {
-    pub(crate) claims: Map<String, Value>,
+    pub(crate) claims: IdTokenClaims,
     /// The checks that ran, in order (`at_hash`, say, only with an access token).
     pub(crate) checks: Vec<IdTokenCheck>,
 }
@@ -48,8 +48,8 @@ pub(crate) async fn validate(
         });
     };
 
-    let jws =
-        CompactJws::parse(id_token).map_err(|e| failed(IdTokenCheck::Signature, e.to_string()))?;
+    let jws = CompactJws::<IdTokenClaims>::parse(id_token)
+        .map_err(|e| failed(IdTokenCheck::Signature, e.to_string()))?;
     check_algorithm(&jws.header).map_err(|f| failed(f.check, f.reason))?;
     passed(IdTokenCheck::Algorithm);
 

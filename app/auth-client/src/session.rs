@@ -2,9 +2,8 @@
 
 use std::fmt;
 
-use protocol::{ErrorCode, IdTokenCheck, ScopeSet};
+use protocol::{ErrorCode, IdTokenCheck, IdTokenClaims, ScopeSet};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::TabRefusal;
 
@@ -50,7 +49,8 @@ pub struct Session {
     /// The validated ID token, when one was asked for.
     pub id_token: Option<Token>,
     /// Its claims, all checks passed.
-    pub id_claims: Map<String, Value>,
+    #[serde(default)]
+    pub id_claims: Option<IdTokenClaims>,
     /// The checks it passed, in the order they ran (OIDC Core §3.2.2.11):
     /// what the token inspector says was checked. Empty in a session stored
     /// before they were kept, where the inspector then claims no check.
@@ -67,14 +67,12 @@ pub struct Session {
 impl Session {
     /// The user's identifier at the provider.
     pub fn subject(&self) -> Option<&str> {
-        self.id_claims.get("sub").and_then(Value::as_str)
+        self.id_claims.as_ref()?.sub.as_deref()
     }
 
-    /// A name to greet the user with.
+    /// A name to greet the user with (see [`IdTokenClaims::display_name`]).
     pub fn display_name(&self) -> Option<&str> {
-        ["name", "nickname", "email", "sub"]
-            .iter()
-            .find_map(|k| self.id_claims.get(*k).and_then(Value::as_str))
+        self.id_claims.as_ref()?.display_name()
     }
 }
 

@@ -1,7 +1,8 @@
 //! The claims of the two tokens of the implicit flow: the ID token (OpenID
 //! Connect Core §2, §3.2.2.10) and the JWT access token (RFC 9068 §2.2).
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de::DeserializeOwned};
+use serde_json::{Map, Value};
 
 use crate::{ClientId, Nonce, ScopeSet};
 
@@ -69,58 +70,186 @@ impl<'de> Deserialize<'de> for Audience {
 
 /// Standard claims about the user (OpenID Connect Core §5.1) released by
 /// scope (§5.4): `profile` gives the names and picture, `email` the address.
+/// A claim of the wrong type reads as absent: who the user is never makes a
+/// token unreadable.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserClaims {
     /// `profile`: full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// `profile`: casual name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nickname: Option<String>,
     /// `profile`: shorthand name the user goes by (`preferred_username`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub preferred_username: Option<String>,
     /// `profile`: URL of a picture of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub picture: Option<String>,
     /// `email`: the address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email: Option<String>,
     /// `email`: whether the provider verified that the user owns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub email_verified: Option<bool>,
 }
 
 /// The claims of an ID token (OpenID Connect Core §2), as issued in the
-/// implicit flow (§3.2.2.10). Times are seconds since the Unix epoch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// implicit flow (§3.2.2.10) and as read by a client. Times are seconds since
+/// the Unix epoch.
+///
+/// One model for both sides, read leniently: a claim that is missing *or*
+/// of the wrong type is `None`, so a token is never refused by its parser but
+/// by the check that needs the claim ([`check_claims`](crate::check_claims)),
+/// which then says which one. The claims this model does not name are kept
+/// in [`other`](Self::other), in the token's order, for the reader to see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdTokenClaims {
     /// REQUIRED: the issuer identifier.
-    pub iss: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iss: Option<String>,
     /// REQUIRED: the user's identifier at the issuer, never reassigned.
-    pub sub: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sub: Option<String>,
     /// REQUIRED: contains the client's `client_id`.
-    pub aud: Audience,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub aud: Option<Audience>,
     /// REQUIRED: expiry.
-    pub exp: u64,
+    #[serde(
+        default,
+        deserialize_with = "numeric_date::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exp: Option<u64>,
     /// REQUIRED: issue time.
-    pub iat: u64,
+    #[serde(
+        default,
+        deserialize_with = "numeric_date::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iat: Option<u64>,
     /// When the user authenticated; REQUIRED when `max_age` was requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "numeric_date::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auth_time: Option<u64>,
     /// REQUIRED in the implicit flow (§3.2.2.11): the request's nonce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nonce: Option<Nonce>,
     /// REQUIRED when issued with an access token (§3.2.2.10): see
     /// [`at_hash_from_sha256`](crate::at_hash_from_sha256).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub at_hash: Option<String>,
     /// The authorized party, when there are several audiences (§2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub azp: Option<ClientId>,
     /// Claims about the user, by scope.
     #[serde(flatten)]
     pub user: UserClaims,
+    /// Every other claim (`acr`, `amr`, `sid`, a provider's own), as sent.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl IdTokenClaims {
+    /// The claims every ID token carries (§2); the rest are added by the
+    /// issuer as the request asks.
+    pub fn new(
+        iss: impl Into<String>,
+        sub: impl Into<String>,
+        aud: Audience,
+        iat: u64,
+        exp: u64,
+    ) -> Self {
+        Self {
+            iss: Some(iss.into()),
+            sub: Some(sub.into()),
+            aud: Some(aud),
+            iat: Some(iat),
+            exp: Some(exp),
+            ..Self::default()
+        }
+    }
+
+    /// A name to greet the user with: the first of `name`, `nickname`,
+    /// `email` and `sub` that the token has.
+    pub fn display_name(&self) -> Option<&str> {
+        let user = &self.user;
+        [&user.name, &user.nickname, &user.email, &self.sub]
+            .into_iter()
+            .find_map(|claim| claim.as_deref())
+    }
+
+    /// Every claim by name, in the order of this model then the token's:
+    /// what a page shows as the token's claims.
+    pub fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map,
+            // A struct of strings, numbers and maps serializes to an object.
+            _ => Map::new(),
+        }
+    }
+}
+
+/// `T` if the claim reads as one, else `None`: for the claims whose absence
+/// a check reports, and for those about the user (see [`IdTokenClaims`]).
+fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).ok())
 }
 
 /// The claims of a JWT access token (RFC 9068 §2.2). Times are seconds since
@@ -203,130 +332,14 @@ pub mod numeric_date {
     pub fn optional<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
         required(deserializer).map(Some)
     }
+
+    /// A date if the claim is one, else `None` (see
+    /// [`IdTokenClaims`](crate::IdTokenClaims)).
+    pub fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(required(value).ok())
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn one_audience_is_a_string_and_several_are_an_array() {
-        assert_eq!(
-            serde_json::to_value(Audience::one("a")).unwrap(),
-            json!("a")
-        );
-        assert_eq!(
-            serde_json::to_value(Audience::many(["a", "b"])).unwrap(),
-            json!(["a", "b"])
-        );
-        let one: Audience = serde_json::from_value(json!("a")).unwrap();
-        let many: Audience = serde_json::from_value(json!(["a", "b"])).unwrap();
-        assert!(one.contains("a") && !one.contains("b"));
-        assert!(many.contains("b"));
-        assert_eq!(many.iter().collect::<Vec<_>>(), ["a", "b"]);
-        assert!(serde_json::from_value::<Audience>(json!(3)).is_err());
-    }
-
-    #[test]
-    fn an_id_token_without_profile_scope_carries_no_user_claims() {
-        let claims = IdTokenClaims {
-            iss: "http://localhost:9000".into(),
-            sub: "alice".into(),
-            aud: Audience::one("demo-spa"),
-            exp: 200,
-            iat: 80,
-            auth_time: Some(70),
-            nonce: Some(Nonce::new("n-0S6_WzA2Mj")),
-            at_hash: None,
-            azp: None,
-            user: UserClaims::default(),
-        };
-        let json = serde_json::to_value(&claims).unwrap();
-        assert_eq!(
-            json,
-            json!({
-                "iss": "http://localhost:9000", "sub": "alice", "aud": "demo-spa",
-                "exp": 200, "iat": 80, "auth_time": 70, "nonce": "n-0S6_WzA2Mj"
-            })
-        );
-        let back: IdTokenClaims = serde_json::from_value(json).unwrap();
-        assert_eq!(back, claims);
-    }
-
-    #[test]
-    fn user_claims_sit_at_the_top_level_of_the_id_token() {
-        let json = json!({
-            "iss": "i", "sub": "s", "aud": ["c", "api"], "exp": 2, "iat": 1, "azp": "c",
-            "name": "Alice", "email": "alice@example.com", "email_verified": true,
-            "custom": "ignored"
-        });
-        let claims: IdTokenClaims = serde_json::from_value(json).unwrap();
-        assert_eq!(claims.user.name.as_deref(), Some("Alice"));
-        assert_eq!(claims.user.email_verified, Some(true));
-        assert_eq!(claims.azp, Some(ClientId::new("c")));
-    }
-
-    #[test]
-    fn an_access_token_carries_the_rfc_9068_claims() {
-        let claims = AccessTokenClaims {
-            iss: "http://localhost:9000".into(),
-            sub: "alice".into(),
-            aud: Audience::many([
-                "http://localhost:8000/api",
-                "http://localhost:9000/userinfo",
-            ]),
-            exp: 220,
-            nbf: None,
-            iat: Some(100),
-            jti: Some("id-1".into()),
-            client_id: Some(ClientId::new("demo-spa")),
-            scope: "openid read:messages".parse().unwrap(),
-            auth_time: None,
-            azp: Some(ClientId::new("demo-spa")),
-        };
-        let json = serde_json::to_value(&claims).unwrap();
-        assert_eq!(json["scope"], "openid read:messages");
-        assert_eq!(json["aud"][1], "http://localhost:9000/userinfo");
-        assert!(json.get("auth_time").is_none());
-        let back: AccessTokenClaims = serde_json::from_value(json).unwrap();
-        assert_eq!(back, claims);
-    }
-
-    #[test]
-    fn an_access_token_without_scope_reads_as_the_empty_set() {
-        let claims: AccessTokenClaims = serde_json::from_value(json!({
-            "iss": "i", "sub": "s", "aud": "api", "exp": 2, "iat": 1, "jti": "j",
-            "client_id": "c"
-        }))
-        .unwrap();
-        assert!(claims.scope.is_empty());
-    }
-
-    #[test]
-    fn access_token_dates_may_be_fractional_but_not_negative_or_strings() {
-        let parse = |exp: serde_json::Value| {
-            serde_json::from_value::<AccessTokenClaims>(json!({
-                "iss": "i", "sub": "s", "aud": ["a", "b"], "exp": exp
-            }))
-        };
-        assert_eq!(parse(json!(1_000.7)).unwrap().exp, 1_000);
-        let read = parse(json!(1_000)).unwrap();
-        assert_eq!(read.aud.iter().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(
-            (read.iat, read.jti.as_deref(), read.client()),
-            (None, None, None)
-        );
-        assert!(parse(json!(-1)).is_err());
-        assert!(parse(json!("1000")).is_err());
-        assert!(parse(json!(1e300)).is_err());
-        assert!(parse(serde_json::Value::Null).is_err());
-        let nbf = serde_json::from_value::<AccessTokenClaims>(json!({
-            "iss": "i", "sub": "s", "aud": "a", "exp": 9, "nbf": 2.5, "azp": "c"
-        }))
-        .unwrap();
-        assert_eq!(nbf.nbf, Some(2));
-        assert_eq!(nbf.client(), Some(&ClientId::new("c")));
-    }
-}
+mod tests;

@@ -32,20 +32,22 @@ pub struct JoseHeader {
     pub x5u: Option<Value>,
 }
 
-/// A parsed but unverified compact JWS.
+/// A parsed but unverified compact JWS whose payload is a JSON object read
+/// as `C`: a claims model such as [`IdTokenClaims`](crate::IdTokenClaims),
+/// or every claim as it came (the default).
 #[derive(Clone, PartialEq, Eq)]
-pub struct CompactJws<'a> {
+pub struct CompactJws<'a, C = Map<String, Value>> {
     /// The decoded protected header.
     pub header: JoseHeader,
-    /// The decoded payload as a JSON object (the claims of a JWT).
-    pub claims: Map<String, Value>,
+    /// The decoded payload (the claims of a JWT).
+    pub claims: C,
     /// `base64url(header) || '.' || base64url(payload)`: the bytes signed.
     pub signing_input: &'a str,
     /// The decoded signature.
     pub signature: Vec<u8>,
 }
 
-impl std::fmt::Debug for CompactJws<'_> {
+impl<C: std::fmt::Debug> std::fmt::Debug for CompactJws<'_, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The signing input is the token itself: never print it.
         f.debug_struct("CompactJws")
@@ -76,7 +78,7 @@ fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
 }
 
-impl<'a> CompactJws<'a> {
+impl<'a, C: serde::de::DeserializeOwned> CompactJws<'a, C> {
     /// Splits and decodes `token`; nothing is verified.
     pub fn parse(token: &'a str) -> Result<Self, JwsError> {
         let parts: Vec<&str> = token.split('.').collect();
@@ -92,7 +94,7 @@ impl<'a> CompactJws<'a> {
         let payload_bytes = decode(payload_b64, "payload")?;
         let signature = decode(signature_b64, "signature")?;
         let header: JoseHeader = json(&header_bytes).ok_or(JwsError::Json("header"))?;
-        let claims: Map<String, Value> = json(&payload_bytes).ok_or(JwsError::Json("payload"))?;
+        let claims: C = json(&payload_bytes).ok_or(JwsError::Json("payload"))?;
         let signing_input_len = header_b64.len() + 1 + payload_b64.len();
         Ok(Self {
             header,
@@ -119,7 +121,7 @@ mod tests {
             b64(r#"{"sub":"alice","exp":10}"#),
             b64("sig")
         );
-        let jws = CompactJws::parse(&token).unwrap();
+        let jws = <CompactJws>::parse(&token).unwrap();
         assert_eq!(jws.header.alg, "RS256");
         assert_eq!(jws.header.kid.as_deref(), Some("k1"));
         assert_eq!(jws.claims["sub"], "alice");
@@ -131,29 +133,32 @@ mod tests {
     fn malformed_tokens_are_refused_with_the_reason() {
         let h = b64(r#"{"alg":"RS256"}"#);
         let p = b64(r#"{"sub":"a"}"#);
-        assert_eq!(CompactJws::parse("a.b").unwrap_err(), JwsError::Segments(2));
         assert_eq!(
-            CompactJws::parse("a.b.c.d").unwrap_err(),
+            <CompactJws>::parse("a.b").unwrap_err(),
+            JwsError::Segments(2)
+        );
+        assert_eq!(
+            <CompactJws>::parse("a.b.c.d").unwrap_err(),
             JwsError::Segments(4)
         );
         assert_eq!(
-            CompactJws::parse(&format!("{h}.{p}.***")).unwrap_err(),
+            <CompactJws>::parse(&format!("{h}.{p}.***")).unwrap_err(),
             JwsError::Base64("signature")
         );
         assert_eq!(
-            CompactJws::parse(&format!("{h}=.{p}.")).unwrap_err(),
+            <CompactJws>::parse(&format!("{h}=.{p}.")).unwrap_err(),
             JwsError::Base64("header")
         );
         assert_eq!(
-            CompactJws::parse(&format!("{}.{p}.", b64("not json"))).unwrap_err(),
+            <CompactJws>::parse(&format!("{}.{p}.", b64("not json"))).unwrap_err(),
             JwsError::Json("header")
         );
         assert_eq!(
-            CompactJws::parse(&format!("{h}.{}.", b64("[1]"))).unwrap_err(),
+            <CompactJws>::parse(&format!("{h}.{}.", b64("[1]"))).unwrap_err(),
             JwsError::Json("payload")
         );
         assert_eq!(
-            CompactJws::parse(&format!("{}.{p}.", b64(r#"{"typ":"JWT"}"#))).unwrap_err(),
+            <CompactJws>::parse(&format!("{}.{p}.", b64(r#"{"typ":"JWT"}"#))).unwrap_err(),
             JwsError::Json("header"),
             "a header without alg"
         );
@@ -167,7 +172,7 @@ mod tests {
             b64(r#"{"x":1}"#),
             b64("SIGNATURE")
         );
-        let debug = format!("{:?}", CompactJws::parse(&token).unwrap());
+        let debug = format!("{:?}", <CompactJws>::parse(&token).unwrap());
         assert!(
             !debug.contains(&b64("SIGNATURE")) && !debug.contains(&b64(r#"{"x":1}"#)),
             "{debug}"

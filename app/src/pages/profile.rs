@@ -14,7 +14,7 @@ pub fn Profile() -> impl IntoView {
     let has_id_token = move || {
         client
             .session()
-            .with(|s| s.as_ref().is_some_and(|s| !s.id_claims.is_empty()))
+            .with(|s| s.as_ref().is_some_and(|s| s.id_claims.is_some()))
     };
     view! {
         <Title text="Profile"/>
@@ -24,8 +24,8 @@ pub fn Profile() -> impl IntoView {
             <ClientOnly>
                 <Show when=has_id_token fallback=NoClaims>
                     {move || client.session().with(|s| {
-                        s.as_ref().map(|s| view! {
-                            <ClaimsTable claims=s.id_claims.clone() caption="ID token claims" testid="claims"/>
+                        s.as_ref().and_then(|s| s.id_claims.as_ref()).map(|claims| view! {
+                            <ClaimsTable claims=claims.to_map() caption="ID token claims" testid="claims"/>
                         })
                     })}
                     <UserInfo/>

@@ -73,7 +73,7 @@ impl TokenKind {
 /// Decodes `token` for display. An access token that is not a JWS (an
 /// opaque one, RFC 6749 §1.4) is an error here, not a failure of anything.
 pub fn inspect(token: &str, kind: &TokenKind) -> Result<Inspected, JwsError> {
-    let jws = CompactJws::parse(token)?;
+    let jws: CompactJws = CompactJws::parse(token)?;
     let header = [
         ("alg", Some(&jws.header.alg)),
         ("typ", jws.header.typ.as_ref()),
@@ -377,7 +377,7 @@ mod tests {
         // access token: every claim check but at_hash.
         let nonce = protocol::Nonce::new("n");
         let claim_checks = protocol::check_claims(
-            claims.as_object().unwrap(),
+            &serde_json::from_value(claims).unwrap(),
             &protocol::IdTokenExpectations {
                 issuer: "https://issuer.example",
                 client_id: "spa",

@@ -211,18 +211,24 @@ fn read_hint<'a>(state: &'a AppState, hint: &str) -> Result<(&'a Client, String)
                 format!("the id_token_hint was not issued by this server ({error})"),
             )
         })?;
-    if claims.iss != state.issuer {
+    if claims.iss.as_deref() != Some(state.issuer.as_str()) {
         return Err(refuse(
             state,
             "the id_token_hint was issued by another issuer".into(),
         ));
     }
+    let Some(sub) = claims.sub else {
+        return Err(refuse(
+            state,
+            "the id_token_hint names no user (sub)".into(),
+        ));
+    };
     state
         .tenant
         .clients
         .iter()
-        .find(|c| claims.aud.contains(c.client_id.as_str()))
-        .map(|client| (client, claims.sub))
+        .find(|c| (claims.aud.as_ref()).is_some_and(|aud| aud.contains(c.client_id.as_str())))
+        .map(|client| (client, sub))
         .ok_or_else(|| {
             refuse(
                 state,

@@ -122,19 +122,14 @@ pub fn mint(
         };
         let (iat, exp) = times(lifetimes.id_token_secs);
         let claims = IdTokenClaims {
-            iss: issuer.to_owned(),
-            sub: user.sub.clone(),
-            aud,
-            exp,
-            iat,
             auth_time: Some(session.auth_time),
             nonce,
             at_hash,
-            azp: None,
             // OIDC Core §5.4: with no access token to call /userinfo, the
             // claims of the requested scopes go in the ID token; Auth0 puts
             // them there in every case, and so does this issuer.
             user: user_claims(state, user, request),
+            ..IdTokenClaims::new(issuer, user.sub.clone(), aud, iat, exp)
         };
         key.note_expiry(exp);
         let token = sign(&key, corrupt, TokenType::Jwt, &claims)?;

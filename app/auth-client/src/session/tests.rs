@@ -9,7 +9,7 @@ fn session() -> Session {
         scope: ScopeSet::default(),
         requested_scope: ScopeSet::default(),
         id_token: Some(Token::new("it".into())),
-        id_claims: Map::new(),
+        id_claims: None,
         id_token_checks: vec![IdTokenCheck::Algorithm, IdTokenCheck::Nonce],
         id_token_expires_at_ms: Some(3_000),
         received_at_ms: 1_000,

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use crate::support::*;
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
-use protocol::{CompactJws, IdTokenCheck, IdTokenExpectations, Nonce, at_hash_from_sha256};
+use protocol::{
+    CompactJws, IdTokenCheck, IdTokenClaims, IdTokenExpectations, Nonce, at_hash_from_sha256,
+};
 use serde_json::{Value, json};
 use teaching::{
     dev_controls::{IssuerEvent, IssuerEvents, Verdict},
@@ -139,8 +141,8 @@ async fn a_tamper_waits_for_a_response_with_the_token_it_breaks() {
     let sent = &login.iter().find(|(name, _)| *name == "nonce").unwrap().1;
     let response = issuer.authorize(&login).await;
     let tokens = fragment(&location(&response), CALLBACK);
-    let id_token = CompactJws::parse(&tokens["id_token"]).unwrap();
-    assert_ne!(id_token.claims["nonce"], json!(sent));
+    let id_token: CompactJws<IdTokenClaims> = CompactJws::parse(&tokens["id_token"]).unwrap();
+    assert_ne!(id_token.claims.nonce, Some(Nonce::new(sent.as_str())));
     assert_eq!(dev_state(&issuer).await["faults"], json!([]));
 }
 
@@ -206,7 +208,7 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
             clock_skew: 60,
             max_age_of_iat: 600,
         };
-        let claims = CompactJws::parse(id).unwrap().claims;
+        let claims = CompactJws::<IdTokenClaims>::parse(id).unwrap().claims;
         let refused_by = match protocol::check_claims(&claims, &expectations) {
             // The claims are fine: only the signature can be wrong.
             Ok(_) => {
