@@ -29,9 +29,16 @@ const FOLLOW_HINT_ID: &str = "follow-request-hint";
 pub fn EventLogView() -> impl IntoView {
     let log = expect_context::<EventLog>();
     let show_all = RwSignal::new(false);
+    // The events are this tab's, which the server never has: the lists are
+    // empty until this component has hydrated (its effects run after), so
+    // they match the server's HTML even when the log was restored first,
+    // as it is before a lazy route's page hydrates.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     // Following one request: all of its steps, however old, since a flow's
     // first steps are what explains its last ones (and they are few).
     let latest = Memo::new(move |_| match log.focus() {
+        _ if !hydrated.get() => (Vec::new(), 0),
         Some(tx) => {
             let steps = log.of_request(tx);
             let count = steps.len();
@@ -40,7 +47,7 @@ pub fn EventLogView() -> impl IntoView {
         None => log.latest(SHOWN),
     });
     let earlier = Memo::new(move |_| {
-        if !show_all.get() || log.focus().is_some() {
+        if !hydrated.get() || !show_all.get() || log.focus().is_some() {
             return Vec::new();
         }
         let (mut all, _) = log.latest(EventLog::CAPACITY);
