@@ -5,25 +5,45 @@
 use serde::Deserialize;
 use teaching::dev_controls::{ArmedFault, Faults, IssuerEvents};
 
-use auth_client::browser::{self, HttpResponse};
+use auth_client::{
+    BrowserError,
+    browser::{self, HttpResponse},
+};
+
+/// Why a call to the dev controls did not do what it asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DevControlsError {
+    /// Nothing came back (the issuer is down, or slower than the timeout).
+    #[error("no answer from the issuer's dev controls: {0}")]
+    NoAnswer(BrowserError),
+    /// An answer other than 200, with the issuer's own reason if it gave one.
+    #[error("the dev controls answered {status}{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
+    Refused { status: u16, reason: Option<String> },
+    /// A 200 whose body is not what the call reads.
+    #[error("the dev controls' answer is not {expected}: {detail}")]
+    Unreadable {
+        expected: &'static str,
+        detail: String,
+    },
+}
 
 /// `GET {dev}/faults`: every fault the issuer can commit, and the armed ones.
-pub async fn faults(dev: &str) -> Result<Faults, String> {
+pub async fn faults(dev: &str) -> Result<Faults, DevControlsError> {
     let response = send("GET", &format!("{dev}/faults"), None).await?;
-    serde_json::from_str(&response.body)
-        .map_err(|e| format!("the dev controls' answer is not a fault catalogue: {e}"))
+    read(&response, "a fault catalogue")
 }
 
 /// `POST {dev}/faults`: the issuer's next matching response carries `armed`.
-pub async fn arm(dev: &str, armed: &ArmedFault) -> Result<(), String> {
-    let body = serde_json::to_string(armed).map_err(|e| e.to_string())?;
+pub async fn arm(dev: &str, armed: &ArmedFault) -> Result<(), DevControlsError> {
+    // A struct of enums and flags: serializing it cannot fail.
+    let body = serde_json::to_string(armed).unwrap_or_default();
     send("POST", &format!("{dev}/faults"), Some(&body))
         .await
         .map(drop)
 }
 
 /// `DELETE {dev}/faults`: nothing armed any more.
-pub async fn disarm_all(dev: &str) -> Result<(), String> {
+pub async fn disarm_all(dev: &str) -> Result<(), DevControlsError> {
     send("DELETE", &format!("{dev}/faults"), None)
         .await
         .map(drop)
@@ -31,20 +51,23 @@ pub async fn disarm_all(dev: &str) -> Result<(), String> {
 
 /// `GET {dev}/events`: the issuer's decisions after `after`; with `None`,
 /// its latest `latest` decisions (one request more, to learn where it is).
-pub async fn events(dev: &str, after: Option<u64>, latest: u64) -> Result<IssuerEvents, String> {
-    let read = |after: u64, limit: u64| {
+pub async fn events(
+    dev: &str,
+    after: Option<u64>,
+    latest: u64,
+) -> Result<IssuerEvents, DevControlsError> {
+    let page = |after: u64, limit: u64| {
         let url = format!("{dev}/events?after={after}&limit={limit}");
         async move {
             let response = send("GET", &url, None).await?;
-            serde_json::from_str::<IssuerEvents>(&response.body)
-                .map_err(|e| format!("the dev controls' answer is not a list of events: {e}"))
+            read::<IssuerEvents>(&response, "a list of events")
         }
     };
     let after = match after {
         Some(after) => after,
-        None => read(0, 1).await?.last_seq.saturating_sub(latest),
+        None => page(0, 1).await?.last_seq.saturating_sub(latest),
     };
-    read(after, PAGE).await
+    page(after, PAGE).await
 }
 
 /// How long one call may take: the decisions list polls, and one answer
@@ -56,19 +79,37 @@ const PAGE: u64 = 100;
 
 /// One request; an answer other than 200 is an error with the issuer's
 /// own reason (`{"error": "…"}`) when it gave one.
-async fn send(method: &str, url: &str, json_body: Option<&str>) -> Result<HttpResponse, String> {
+async fn send(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+) -> Result<HttpResponse, DevControlsError> {
     #[derive(Deserialize)]
     struct DevError {
         error: String,
     }
     let response = browser::fetch_within(method, url, json_body, TIMEOUT_MS)
         .await
-        .map_err(|e| format!("no answer from the issuer's dev controls: {e}"))?;
+        .map_err(DevControlsError::NoAnswer)?;
     if response.status == 200 {
         return Ok(response);
     }
-    Err(match serde_json::from_str::<DevError>(&response.body) {
-        Ok(DevError { error }) => format!("the dev controls answered {}: {error}", response.status),
-        Err(_) => format!("the dev controls answered {}", response.status),
+    let reason = serde_json::from_str::<DevError>(&response.body)
+        .ok()
+        .map(|e| e.error);
+    Err(DevControlsError::Refused {
+        status: response.status,
+        reason,
+    })
+}
+
+/// A 200's body as `T`.
+fn read<T: serde::de::DeserializeOwned>(
+    response: &HttpResponse,
+    expected: &'static str,
+) -> Result<T, DevControlsError> {
+    serde_json::from_str(&response.body).map_err(|e| DevControlsError::Unreadable {
+        expected,
+        detail: e.to_string(),
     })
 }

@@ -7,7 +7,6 @@
 
 mod components;
 mod config;
-#[cfg(feature = "hydrate")]
 mod dev_controls;
 pub mod events;
 mod pages;

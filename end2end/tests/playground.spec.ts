@@ -158,6 +158,82 @@ test("the issuer's refusal to arm a fault is shown as it gave it", async ({ page
   await expect(page.getByTestId("event-log")).not.toContainText("Dev controls:");
 });
 
+test("after a reload of the lazily loaded playground, its event log still shows each new step", async ({ page }) => {
+  // The reload restores this tab's events before the page's own code has
+  // loaded and hydrated: the log must neither break hydration nor go stale.
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await expect(page.getByTestId("event-log").getByRole("listitem").first()).toBeVisible();
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("event-log").getByRole("listitem").first()).toBeVisible();
+  await page.getByRole("button", { name: "Arm wrong_iss" }).click();
+  await expect(page.getByTestId("event-log")).toContainText("Dev controls: the issuer will tamper");
+});
+
+test("a catalogue that cannot be read is said so, and a failed re-read keeps the last one, marked stale", async ({ page }) => {
+  // The first read of the catalogue fails: nothing to show but why.
+  let failReads = true;
+  await page.route(`${ISSUER}/dev/faults`, async (route) => {
+    if (route.request().method() !== "GET" || !failReads) return route.fallback();
+    await route.fulfill({ status: 503, json: { error: "restarting" } });
+  });
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await expect(page.getByTestId("catalogue-unreadable")).toHaveText("the dev controls answered 503: restarting");
+  await expect(page.getByTestId("fault")).toHaveCount(0);
+
+  // Read once, then every re-read fails: the catalogue stays, said stale.
+  failReads = false;
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("fault").first()).toBeVisible();
+  failReads = true;
+  await page.getByRole("button", { name: "Arm wrong_iss" }).click();
+  await expect(page.getByTestId("catalogue-stale")).toHaveText(
+    "What is armed may have changed: the dev controls answered 503: restarting",
+  );
+  await expect(page.getByTestId("fault").first()).toBeVisible();
+  await expect(page.getByTestId("catalogue-unreadable")).toHaveCount(0);
+  // The arming itself went through, and was logged.
+  await expect(page.getByTestId("event-log")).toContainText("Dev controls:");
+
+  // The next good read clears the warning and shows what is armed.
+  failReads = false;
+  await page.getByRole("button", { name: "Disarm all" }).click();
+  await expect(page.getByTestId("catalogue-stale")).toHaveCount(0);
+  await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
+});
+
+test("an older read of the catalogue answering last does not overwrite a newer one", async ({ page }) => {
+  await page.goto("/playground");
+  await waitForHydration(page);
+  await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
+  // The re-read after arming is held back until the one after disarming
+  // has answered: if it were shown, wrong_iss would read as armed.
+  let held: (() => void) | undefined;
+  let reads = 0;
+  await page.route(`${ISSUER}/dev/faults`, async (route) => {
+    if (route.request().method() !== "GET") return route.fallback();
+    reads += 1;
+    if (reads === 1) {
+      const response = await route.fetch();
+      await new Promise<void>((resolve) => (held = resolve));
+      return route.fulfill({ response });
+    }
+    return route.fallback();
+  });
+  await page.getByRole("button", { name: "Arm wrong_iss" }).click();
+  await expect.poll(() => held !== undefined).toBe(true);
+  await page.getByRole("button", { name: "Disarm all" }).click();
+  await expect(page.getByTestId("event-log")).toContainText("Dev controls: every fault disarmed");
+  await expect.poll(() => reads).toBe(2);
+  held?.();
+  // Longer than it takes the held answer to arrive and be (wrongly) shown.
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
+});
+
 test("with a provider that has no dev controls, the playground says so and calls nothing", async ({ page }) => {
   // The SPA configured for another provider: the shell names no dev controls.
   await page.route(`${SPA}/playground`, async (route) => {

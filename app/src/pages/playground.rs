@@ -93,9 +93,9 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
             "Once armed, log in, or renew silently: "
             <RenewButton class="secondary"/>
         </p>
-        {move || dev.problem.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p}</p> })}
-        {move || dev.stale.get().map(|p| view! { <p class="status-bad" role="alert" data-testid="catalogue-stale">{p}</p> })}
-        {move || match dev.catalogue.get() {
+        {move || dev.problem().map(|p| view! { <p class="status-bad" role="alert" data-testid="playground-problem">{p.to_string()}</p> })}
+        {move || dev.stale().map(|p| view! { <p class="status-bad" role="alert" data-testid="catalogue-stale">{p}</p> })}
+        {move || match dev.catalogue().get() {
             Catalogue::Loading => view! { <p class="loading">"Reading the issuer's fault catalogue…"</p> }.into_any(),
             Catalogue::Unreadable(e) => view! { <p class="status-bad" role="alert" data-testid="catalogue-unreadable">{e}</p> }.into_any(),
             Catalogue::Read(listed) => {
