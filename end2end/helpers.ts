@@ -148,6 +148,15 @@ export async function setNarrowScope(request: APIRequestContext, enabled: boolea
   expect(response.ok(), await response.text()).toBeTruthy();
 }
 
+/**
+ * Sets the `iss` the issuer's authorization responses carry (dev control):
+ * another issuer's, none, or (`{}`) its own.
+ */
+export async function setResponseIss(request: APIRequestContext, body: { iss?: string; omit?: boolean }): Promise<void> {
+  const response = await request.post(`${ISSUER}/dev/response-iss`, { data: body });
+  expect(response.ok(), await response.text()).toBeTruthy();
+}
+
 /** Delays the issuer's /authorize answers (dev control). */
 export async function setLatency(request: APIRequestContext, ms: number): Promise<void> {
   const response = await request.post(`${ISSUER}/dev/latency`, { data: { ms } });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { armFault, denyWithDescription, faultCatalogue, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, rotateKeys, waitForApp } from "../helpers";
+import { armFault, denyWithDescription, faultCatalogue, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, rotateKeys, setResponseIss, waitForApp } from "../helpers";
 
 test.beforeEach(async ({ request }) => {
   await resetIssuer(request);
@@ -103,6 +103,41 @@ for (const tamper of tamperings) {
     expect(apiCalls).toEqual([]);
   });
 }
+
+// RFC 9207 §2.4: a response from another issuer than the one asked (a
+// mix-up), or without `iss` where discovery promised it, is refused before
+// its tokens are looked at, and nothing is kept.
+for (const [what, body, reason] of [
+  ["names another issuer", { iss: "https://other.example" }, 'comes from "https://other.example"'],
+  ["names no issuer although discovery promised one", { omit: true }, "has no iss"],
+] as const) {
+  test(`a login response that ${what} is refused by the response issuer check (RFC 9207)`, async ({ page, request }) => {
+    await firstLogin(page);
+    await page.getByRole("button", { name: "Forget tokens" }).click();
+    const log = page.getByTestId("event-log");
+    const signatureChecks = () => log.getByRole("listitem").filter({ hasText: "id_token: signature valid" }).count();
+    const checkedBefore = await signatureChecks();
+    await setResponseIss(request, body);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("callback-refused")).toBeVisible();
+    await expect(page.getByTestId("refusal-reason")).toContainText(reason);
+    const failed = log.getByRole("listitem").filter({ hasText: "response issuer (iss) FAILED" });
+    await expect(failed).toHaveCount(1);
+    await expect(failed.getByRole("link", { name: "RFC 9207 §2.4" })).toHaveAttribute(
+      "href",
+      "https://www.rfc-editor.org/rfc/rfc9207#section-2.4",
+    );
+    // Refused before the ID token was looked at.
+    expect(await signatureChecks()).toBe(checkedBefore);
+    await openPage(page, "Session");
+    await expect(page.getByTestId("signed-out")).toBeVisible();
+  });
+}
+
+test("with the issuer's own iss, the response issuer check passes at login", async ({ page }) => {
+  await firstLogin(page);
+  await expect(page.getByTestId("event-log")).toContainText("response issuer (iss) passed");
+});
 
 test("a response whose state matches no login of this tab is refused", async ({ page }) => {
   await page.goto("/callback#access_token=x.y.z&token_type=Bearer&state=forged-state");

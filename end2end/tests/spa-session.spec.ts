@@ -14,6 +14,7 @@ import {
   setLatency,
   setLifetimes,
   setNarrowScope,
+  setResponseIss,
   waitForApp,
 } from "../helpers";
 
@@ -68,6 +69,20 @@ test("a provider that narrows the granted scope to the API's: renewals ask for t
   await openPage(page, "API");
   await page.getByRole("button", { name: "GET /api/private-scoped", exact: true }).click();
   await expect(page.getByTestId("api-status")).toHaveText("200");
+});
+
+test("a silent renewal answered in another issuer's name is refused, its tokens unused (RFC 9207)", async ({ page, request }) => {
+  await firstLogin(page);
+  await openPage(page, "Session");
+  const renewedBefore = await countLogLines(page, RENEWED);
+  await setResponseIss(request, { iss: "https://other.example" });
+  await page.getByRole("button", { name: "Renew now" }).click();
+  const log = page.getByTestId("event-log");
+  await expect(log).toContainText('response issuer (iss) FAILED: the response comes from "https://other.example"');
+  await expect(log).toContainText("Silent authentication failed");
+  // No new tokens; the session goes on with the ones it had.
+  expect(await countLogLines(page, RENEWED)).toBe(renewedBefore);
+  await expect(page.getByTestId("user-name")).toBeVisible();
 });
 
 test("a reload restores the session silently", async ({ page }) => {

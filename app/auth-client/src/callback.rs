@@ -4,7 +4,7 @@
 //! meanwhile (RFC 6749 §4.2.2, OIDC Core §3.2.2.5–§3.2.2.11). A silent
 //! renewal's answer goes through the same [`accept_response`].
 
-use leptos::prelude::{GetValue, SetValue, UpdateValue, WithUntracked};
+use leptos::prelude::{GetValue, SetValue, UpdateValue, WithUntracked, WithValue};
 use protocol::{AuthorizationResponse, ReturnPath, Transaction, parse_fragment};
 
 use crate::{
@@ -13,7 +13,7 @@ use crate::{
     events::{AuthEvent, Flow, FlowKind, Reporter},
     id_token::{self, ValidIdToken},
     login::{take_transaction, tx_of},
-    tabs,
+    provider, tabs,
 };
 
 /// Handles the callback page (see [`AuthClient::handle_callback`]).
@@ -98,6 +98,23 @@ pub(crate) async fn accept_response(
         }
     };
     report.emit(AuthEvent::StateChecked { refused: None });
+
+    // RFC 9207 §2.4: the issuer this request went to sent the response
+    // (a mix-up defence), for errors as for tokens; the discovery document
+    // says whether a response without `iss` is acceptable.
+    let promised = match provider::discovery(client, report).await {
+        Ok(metadata) => metadata.authorization_response_iss_parameter_supported,
+        Err(e) => return refuse(report, ResponseCheck::Issuer, e.to_string()),
+    };
+    let issuer = client.config.with_value(|c| c.issuer.clone());
+    if let Err(e) = response.check_issuer(&issuer, promised) {
+        return refuse(report, ResponseCheck::Issuer, e.to_string());
+    }
+    report.emit(AuthEvent::ResponseChecked {
+        check: ResponseCheck::Issuer,
+        passed: true,
+        detail: None,
+    });
 
     let tokens = match response {
         AuthorizationResponse::Error(error) => {

@@ -127,6 +127,10 @@ pub enum StateRefusal {
 pub enum ResponseCheck {
     /// The fragment is an authorization response (RFC 6749 §4.2.2, §4.2.2.1).
     Format,
+    /// The response comes from the issuer the request went to: its `iss`
+    /// names it, or is absent where the issuer never promised one (RFC 9207
+    /// §2.4, against mix-up attacks).
+    Issuer,
     /// An access token came, as `response_type` `token` asks (RFC 6749
     /// §4.2.2), with `token_type` Bearer: the only type this client can
     /// use (RFC 6750).
@@ -143,6 +147,7 @@ impl ResponseCheck {
     pub fn label(self) -> &'static str {
         match self {
             Self::Format => "response format",
+            Self::Issuer => "response issuer (iss)",
             Self::AccessToken => "access token present",
             Self::IdToken => "id_token present",
             Self::StillWanted => "still wanted",

@@ -45,7 +45,8 @@ pub use jws::{CompactJws, JoseHeader, JwsError};
 pub use metadata::{MetadataError, ProviderMetadata, cache_lifetime_secs, discovery_url};
 pub use request::{Prompt, PromptError, ResponseMode, ResponseModeError};
 pub use response::{
-    AuthorizationResponse, ErrorResponse, ResponseParseError, TokenResponse, parse_fragment,
+    AuthorizationResponse, ErrorResponse, ResponseIssuerError, ResponseParseError, TokenResponse,
+    parse_fragment,
 };
 pub use response_type::{ResponseType, ResponseTypeError};
 pub use return_path::ReturnPath;

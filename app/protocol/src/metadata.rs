@@ -86,6 +86,10 @@ pub struct ProviderMetadata {
     /// provider that does not support it says so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_uri_parameter_supported: Option<bool>,
+    /// RFC 9207 §3: whether every authorization response carries `iss`
+    /// (default false). When true, a client refuses a response without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authorization_response_iss_parameter_supported: bool,
 }
 
 /// Why a discovery document cannot be used.

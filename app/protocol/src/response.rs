@@ -22,6 +22,52 @@ impl AuthorizationResponse {
             Self::Error(error) => error.state.as_ref(),
         }
     }
+
+    /// The issuer that says it sent the response (RFC 9207 §2), on success
+    /// and on error alike.
+    pub fn iss(&self) -> Option<&str> {
+        match self {
+            Self::Success(tokens) => tokens.iss.as_deref(),
+            Self::Error(error) => error.iss.as_deref(),
+        }
+    }
+
+    /// RFC 9207 §2.4, against mix-up attacks: a response that names an
+    /// issuer must name `expected`, the one the request went to; one that
+    /// names none is refused when that issuer's discovery document
+    /// promised `iss` (`promised`), and accepted otherwise, as from a
+    /// provider that predates RFC 9207.
+    pub fn check_issuer(&self, expected: &str, promised: bool) -> Result<(), ResponseIssuerError> {
+        match self.iss() {
+            Some(iss) if iss == expected => Ok(()),
+            Some(iss) => Err(ResponseIssuerError::Differs {
+                received: iss.to_owned(),
+                expected: expected.to_owned(),
+            }),
+            None if promised => Err(ResponseIssuerError::Missing),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Why a response's `iss` parameter is refused (RFC 9207 §2.4).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResponseIssuerError {
+    /// Another issuer's response: a mix-up, or an attacker's provider.
+    #[error(
+        "the response comes from {received:?}, not from the issuer this client asked ({expected:?}): refused as a mix-up (RFC 9207 §2.4)"
+    )]
+    Differs {
+        /// The response's `iss`.
+        received: String,
+        /// The issuer the request went to.
+        expected: String,
+    },
+    /// The issuer promised `iss` in every response, and this one has none.
+    #[error(
+        "the response has no iss although the issuer's discovery document promises one (RFC 9207 §2.4)"
+    )]
+    Missing,
 }
 
 /// A successful implicit response. The token values are redacted in `Debug`.
@@ -39,6 +85,8 @@ pub struct TokenResponse {
     pub state: State,
     /// OIDC Core §3.2.2.5: the ID token, when asked for.
     pub id_token: Option<String>,
+    /// RFC 9207 §2: the issuer identifier of the provider that sent it.
+    pub iss: Option<String>,
 }
 
 impl fmt::Debug for TokenResponse {
@@ -51,6 +99,7 @@ impl fmt::Debug for TokenResponse {
             .field("scope", &self.scope)
             .field("state", &self.state)
             .field("id_token", &redact(&self.id_token))
+            .field("iss", &self.iss)
             .finish()
     }
 }
@@ -67,6 +116,8 @@ pub struct ErrorResponse {
     pub uri: Option<String>,
     /// `state` as sent in the request.
     pub state: Option<State>,
+    /// RFC 9207 §2: the issuer identifier of the provider that sent it.
+    pub iss: Option<String>,
 }
 
 /// Why a fragment is not an authorization response.
@@ -114,12 +165,14 @@ pub fn parse_fragment(fragment: &str) -> Result<AuthorizationResponse, ResponseP
     };
 
     let state = take("state").map(State::new);
+    let iss = take("iss");
     if let Some(error) = take("error") {
         return Ok(AuthorizationResponse::Error(ErrorResponse {
             error: ErrorCode::from(error),
             description: take("error_description"),
             uri: take("error_uri"),
             state,
+            iss,
         }));
     }
     let state = state.ok_or(ResponseParseError::MissingState)?;
@@ -147,6 +200,7 @@ pub fn parse_fragment(fragment: &str) -> Result<AuthorizationResponse, ResponseP
         scope,
         state,
         id_token,
+        iss,
     }))
 }
 
@@ -224,6 +278,51 @@ mod tests {
         assert_eq!(
             parse_fragment("#access_token=a&state=s&scope=%22"),
             Err(ResponseParseError::BadScope)
+        );
+    }
+
+    #[test]
+    fn the_issuer_of_a_response_is_checked_as_rfc_9207_says() {
+        let ours = "https://idp.example";
+        let with =
+            |iss: &str| parse_fragment(&format!("access_token=a&state=s&iss={iss}")).unwrap();
+        let error =
+            |iss: &str| parse_fragment(&format!("error=login_required&state=s{iss}")).unwrap();
+        // The issuer asked: accepted, promised or not.
+        assert_eq!(
+            with("https%3A%2F%2Fidp.example").check_issuer(ours, true),
+            Ok(())
+        );
+        assert_eq!(
+            error("&iss=https://idp.example").check_issuer(ours, true),
+            Ok(())
+        );
+        // Another issuer (a mix-up), even one differing only by a slash: refused.
+        for other in ["https://evil.example", "https://idp.example/"] {
+            let refused = with(other).check_issuer(ours, false).unwrap_err();
+            assert_eq!(
+                refused,
+                ResponseIssuerError::Differs {
+                    received: other.to_owned(),
+                    expected: ours.to_owned()
+                }
+            );
+        }
+        assert!(
+            error("&iss=https://evil.example")
+                .check_issuer(ours, false)
+                .is_err()
+        );
+        // None: refused only when the discovery document promised one.
+        let bare = parse_fragment("access_token=a&state=s").unwrap();
+        assert_eq!(
+            bare.check_issuer(ours, true),
+            Err(ResponseIssuerError::Missing)
+        );
+        assert_eq!(bare.check_issuer(ours, false), Ok(()));
+        assert_eq!(
+            error("").check_issuer(ours, true),
+            Err(ResponseIssuerError::Missing)
         );
     }
 

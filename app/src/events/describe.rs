@@ -197,6 +197,7 @@ pub(super) fn response_check_spec(check: ResponseCheck) -> Option<Section> {
         ResponseCheck::Format | ResponseCheck::AccessToken => {
             Some(spec::RFC6749_ACCESS_TOKEN_RESPONSE)
         }
+        ResponseCheck::Issuer => Some(spec::RFC9207_ISS),
         ResponseCheck::IdToken => Some(spec::OIDC_IMPLICIT_RESPONSE),
         ResponseCheck::StillWanted => None,
     }

@@ -88,6 +88,9 @@ sections! {
     RFC7519_JTI = "RFC 7519 §4.1.7", "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.7";
     /// An explicit allow-list of signing algorithms.
     RFC8725_ALGORITHMS = "RFC 8725 §3.1", "https://www.rfc-editor.org/rfc/rfc8725#section-3.1";
+    /// The `iss` authorization response parameter, checked by the client
+    /// against mix-up attacks.
+    RFC9207_ISS = "RFC 9207 §2.4", "https://www.rfc-editor.org/rfc/rfc9207#section-2.4";
     /// Redirect URIs compared as exact strings.
     RFC9700_REDIRECT_URIS = "RFC 9700 §2.1", "https://www.rfc-editor.org/rfc/rfc9700#section-2.1";
     /// How the user logged in, in a JWT access token (`auth_time`, `acr`, `amr`).

@@ -155,8 +155,7 @@ pub(super) fn refuse(
     if target.prompt_none {
         silent_outcome(state, target, error.as_str());
     }
-    let origins = state.web_origins_of(target);
-    deliver_error(target, origins, error, description, after_post)
+    deliver_error(state, target, error, description, after_post)
 }
 
 /// Steps 3 to 5: log in, consent, issue; or show the page that is missing.
@@ -196,8 +195,7 @@ pub(super) fn proceed(
         };
         if let Some((error, description)) = refusal {
             silent_outcome(state, &target, error.as_str());
-            let origins = state.web_origins_of(&target);
-            return deliver_error(&target, origins, &error, description, after_post);
+            return deliver_error(state, &target, &error, description, after_post);
         }
     }
 

@@ -111,10 +111,9 @@ pub async fn consent_post(
             );
             state.store.remove_pending(id);
             let target = request.target();
-            let origins = state.web_origins_of(&target);
             deliver_error(
+                &state,
                 &target,
-                origins,
                 &ErrorCode::AccessDenied,
                 "the user denied the request",
                 true,

@@ -13,6 +13,7 @@
 //! | `DELETE /dev/faults` | | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
 //! | `POST /dev/narrow-scope` | `{"enabled": true}` | answer with a `scope` that names only the API's scopes (no `openid`, `profile`, `email`), as some certified providers do: RFC 6749 §4.2.2 lets the granted scope differ from the requested one; the tokens are unchanged |
+//! | `POST /dev/response-iss` | `{"iss": "https://other.example"}`, `{"omit": true}` or `{}` | answer every authorization response with that `iss`, with none, or (`{}`) with the issuer's own again: the mix-up a client must refuse (RFC 9207 §2.4) |
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
 //! | `POST /dev/revoke-consent` | `{"username": "alice", "client_id": "demo-spa"}` (each optional) | forget matching consents |
 //! | `POST /dev/end-sessions` | | log everyone out |
@@ -65,6 +66,20 @@ struct Settings {
     latency_ms: u64,
     lifetimes: Option<Lifetimes>,
     narrow_scope: bool,
+    response_iss: ResponseIss,
+}
+
+/// The `iss` authorization responses carry (RFC 9207 §2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseIss {
+    /// The issuer's own identifier, as the RFC says.
+    #[default]
+    Issuer,
+    /// Another issuer's: a mix-up.
+    Other(String),
+    /// None, although discovery promises it.
+    Omitted,
 }
 
 /// Longest latency accepted, in milliseconds.
@@ -107,6 +122,11 @@ impl DevSettings {
         self.lock().narrow_scope
     }
 
+    /// The `iss` authorization responses carry.
+    pub fn response_iss(&self) -> ResponseIss {
+        self.lock().response_iss.clone()
+    }
+
     /// The lifetimes in force: the override, else the tenant's.
     pub fn lifetimes(&self, configured: &Lifetimes) -> Lifetimes {
         self.lock().lifetimes.unwrap_or(*configured)
@@ -139,6 +159,7 @@ pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppS
         )
         .route("/dev/latency", post(settings::latency_post))
         .route("/dev/narrow-scope", post(settings::narrow_scope_post))
+        .route("/dev/response-iss", post(settings::response_iss_post))
         .route("/dev/lifetimes", post(settings::lifetimes_post))
         .route("/dev/revoke-consent", post(settings::revoke_consent_post))
         .route("/dev/end-sessions", post(settings::end_sessions_post))
@@ -208,6 +229,7 @@ fn snapshot(state: &AppState) -> serde_json::Value {
         "faults": settings.faults,
         "latency_ms": settings.latency_ms,
         "narrow_scope": settings.narrow_scope,
+        "response_iss": settings.response_iss,
         "lifetimes": lifetimes,
         "configured_lifetimes": state.tenant.lifetimes,
         "sessions": state.store.sessions(now, &lifetimes),

@@ -76,6 +76,7 @@ fn metadata(state: &Shared) -> ProviderMetadata {
         .collect(),
         request_parameter_supported: Some(false),
         request_uri_parameter_supported: Some(false),
+        authorization_response_iss_parameter_supported: true,
     }
 }
 

@@ -23,7 +23,6 @@ pub(super) fn issue(
     after_post: bool,
 ) -> Response {
     let target = request.target();
-    let origins = state.web_origins_of(&target);
     let Some(user) = state.tenant.user(&session.username) else {
         // Sessions only name users of this tenant; refuse rather than guess.
         return refuse(
@@ -53,8 +52,8 @@ pub(super) fn issue(
                 silent_outcome(state, &target, code.as_str());
             }
             return deliver_error(
+                state,
                 &target,
-                origins,
                 &code,
                 "injected by the authorization server's dev controls",
                 after_post,
@@ -89,7 +88,7 @@ pub(super) fn issue(
                 };
                 silent_outcome(state, &target, &outcome);
             }
-            deliver(&target, origins, &minted.params, after_post)
+            deliver(state, &target, &minted.params, after_post)
         }
         Err(error) => {
             tracing::error!(%error, "cannot sign tokens");

@@ -10,7 +10,9 @@ use maud::Markup;
 use protocol::{ErrorCode, ResponseMode};
 use url::form_urlencoded;
 
-use super::{pages, params::ParamsError, request::Target, store::random_id};
+use super::{
+    AppState, dev::ResponseIss, pages, params::ParamsError, request::Target, store::random_id,
+};
 
 /// Who may show a page in a frame.
 #[derive(Debug, Clone, Copy)]
@@ -66,16 +68,27 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
 }
 
 /// Sends an authorization response to the client at `target`: `params`
-/// plus `state`. Status 302 for a GET, 303 after a form POST (so the
-/// browser follows with a GET).
+/// plus `state` and `iss`, the issuer identifier (RFC 9207 §2, in every
+/// response, success or error, fragment or web message). Status 302 for a
+/// GET, 303 after a form POST (so the browser follows with a GET).
 pub fn deliver(
+    state: &AppState,
     target: &Target,
-    web_origins: &[String],
     params: &[(&str, String)],
     after_post: bool,
 ) -> Response {
-    let state = target.state.as_ref().map(|s| ("state", s.as_str()));
-    let all = params.iter().map(|(k, v)| (*k, v.as_str())).chain(state);
+    let web_origins = state.web_origins_of(target);
+    let oauth_state = target.state.as_ref().map(|s| ("state", s.as_str()));
+    let iss = match state.dev.response_iss() {
+        ResponseIss::Issuer => Some(state.issuer.clone()),
+        ResponseIss::Other(other) => Some(other),
+        ResponseIss::Omitted => None,
+    };
+    let all = params
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .chain(oauth_state)
+        .chain(iss.as_deref().map(|iss| ("iss", iss)));
     let framing = if target.prompt_none {
         Framing::Origins(web_origins)
     } else {
@@ -146,15 +159,15 @@ pub fn deliver(
 
 /// Sends an error response to the client (RFC 6749 §4.2.2.1).
 pub fn deliver_error(
+    state: &AppState,
     target: &Target,
-    web_origins: &[String],
     error: &ErrorCode,
     description: &str,
     after_post: bool,
 ) -> Response {
     deliver(
+        state,
         target,
-        web_origins,
         &[
             ("error", error.as_str().to_owned()),
             ("error_description", description.to_owned()),

@@ -5,7 +5,7 @@ use axum::{Json, extract::State};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{DevError, MAX_LATENCY_MS, snapshot};
+use super::{DevError, MAX_LATENCY_MS, ResponseIss, snapshot};
 use crate::{AppState, events::EventKind};
 
 #[derive(Deserialize)]
@@ -51,6 +51,46 @@ pub(super) async fn narrow_scope_post(
         },
     });
     Json(json!({ "narrow_scope": body.enabled }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResponseIssBody {
+    #[serde(default)]
+    iss: Option<String>,
+    #[serde(default)]
+    omit: bool,
+}
+
+pub(super) async fn response_iss_post(
+    State(state): State<AppState>,
+    Json(body): Json<ResponseIssBody>,
+) -> Result<Json<serde_json::Value>, DevError> {
+    let (response_iss, detail) = match (body.iss, body.omit) {
+        (Some(_), true) => {
+            return Err(DevError::BadRequest(
+                "give either iss or omit, not both".into(),
+            ));
+        }
+        (Some(iss), false) => {
+            let detail = format!("authorization responses name {iss:?} as their iss");
+            (ResponseIss::Other(iss), detail)
+        }
+        (None, true) => (
+            ResponseIss::Omitted,
+            "authorization responses carry no iss".into(),
+        ),
+        (None, false) => (
+            ResponseIss::Issuer,
+            "authorization responses name this issuer as their iss".into(),
+        ),
+    };
+    state.dev.lock().response_iss = response_iss.clone();
+    state.event(EventKind::DevControl {
+        control: "response_iss",
+        detail,
+    });
+    Ok(Json(json!({ "response_iss": response_iss })))
 }
 
 #[derive(Deserialize)]

@@ -411,6 +411,36 @@ async fn narrow_scope_names_only_the_apis_scopes_in_the_response() {
 }
 
 #[tokio::test]
+async fn response_iss_names_another_issuer_or_none_and_then_this_one_again() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let set = |body: Value| issuer.post_json("/dev/response-iss", body);
+
+    let response = set(json!({"iss": "https://other.example"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let tokens = issuer.silent_authorization(&request()).await;
+    assert_eq!(tokens["iss"], "https://other.example");
+    // Errors too.
+    arm(&issuer, json!({"fault": {"error": "login_required"}})).await;
+    let response = issuer.authorize(&silent()).await;
+    let answer = fragment(&location(&response), SILENT_CALLBACK);
+    assert_eq!(answer["error"], "login_required");
+    assert_eq!(answer["iss"], "https://other.example");
+
+    set(json!({"omit": true})).await;
+    assert_eq!(dev_state(&issuer).await["response_iss"], "omitted");
+    let tokens = issuer.silent_authorization(&request()).await;
+    assert!(!tokens.contains_key("iss"), "{tokens:?}");
+
+    set(json!({})).await;
+    let tokens = issuer.silent_authorization(&request()).await;
+    assert_eq!(tokens["iss"], issuer.base);
+
+    let both = set(json!({"iss": "https://other.example", "omit": true})).await;
+    assert_eq!(both.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn revoking_consent_makes_silent_renewal_answer_consent_required() {
     let issuer = spawn().await;
     issuer.first_authorization(&request()).await;

@@ -493,6 +493,46 @@ async fn web_message_posts_the_response_to_the_client_origin_only() {
         html.contains(r#""expires_in":120"#),
         "a number, as auth0.js reads it: {html}"
     );
+    assert!(
+        html.contains(&format!(r#""iss":"{}""#, issuer.base)),
+        "RFC 9207 §2: {html}"
+    );
+}
+
+/// RFC 9207: discovery promises `iss`, and every authorization response,
+/// tokens or error, names the issuer.
+#[tokio::test]
+async fn every_authorization_response_names_its_issuer() {
+    let issuer = spawn().await;
+    let discovery: serde_json::Value = issuer
+        .get("/.well-known/openid-configuration")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["authorization_response_iss_parameter_supported"],
+        true
+    );
+    // An error: no session for a silent request.
+    let response = issuer.authorize(&silent()).await;
+    let answer = fragment(&location(&response), SILENT_CALLBACK);
+    assert_eq!(answer["error"], "login_required");
+    assert_eq!(answer["iss"], issuer.base);
+    // Tokens, after a login and after a silent renewal.
+    let tokens = issuer.first_authorization(&request()).await;
+    assert_eq!(tokens["iss"], issuer.base);
+    let tokens = issuer.silent_authorization(&silent()).await;
+    assert_eq!(tokens["iss"], issuer.base);
+    // The user said no.
+    let response = issuer
+        .authorize(&with(request(), "prompt", "consent"))
+        .await;
+    let consent = location(&response);
+    let response = issuer.answer_consent(&consent, "deny").await;
+    let answer = fragment(&location(&response), CALLBACK);
+    assert_eq!(answer["error"], "access_denied");
+    assert_eq!(answer["iss"], issuer.base);
 }
 
 #[tokio::test]
