@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { armFault, denyWithDescription, faultCatalogue, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, rotateKeys, setResponseIss, waitForApp } from "../helpers";
+import { armFault, denyWithDescription, faultCatalogue, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, isSilentAuthorize, rotateKeys, setResponseIss, waitForApp } from "../helpers";
 
 test.beforeEach(async ({ request }) => {
   await resetIssuer(request);
@@ -137,6 +137,53 @@ for (const [what, body, reason] of [
 test("with the issuer's own iss, the response issuer check passes at login", async ({ page }) => {
   await firstLogin(page);
   await expect(page.getByTestId("event-log")).toContainText("response issuer (iss) passed");
+});
+
+// Each request is bound to where its response comes back: a silent
+// renewal's tokens delivered to the login callback, or a login's to the
+// silent callback, are refused by their state (and used up).
+test("a silent renewal's response delivered to the login callback is refused by its state", async ({ page }) => {
+  await firstLogin(page);
+  await openPage(page, "Session");
+  let fragment = "";
+  await page.route(`${ISSUER}/authorize*`, async (route) => {
+    if (!isSilentAuthorize(route.request().url())) return route.fallback();
+    const response = await route.fetch({ maxRedirects: 0 });
+    fragment = new URL(response.headers()["location"]).hash;
+    // The iframe never gets it: it goes to the login callback instead.
+    await route.fulfill({ status: 204 });
+  });
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect.poll(() => fragment).toContain("access_token=");
+  await page.goto(`/callback${fragment}`);
+  await expect(page.getByTestId("refusal-reason")).toContainText("comes back elsewhere");
+  await expect(page.getByTestId("event-log")).toContainText("state names a request whose response comes back elsewhere");
+  await openPage(page, "Session");
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+});
+
+test("a login's response delivered to the silent callback is refused by its state", async ({ page }) => {
+  await firstLogin(page);
+  await page.getByRole("button", { name: "Forget tokens" }).click();
+  // The login's answer (the session and consent exist: straight tokens)
+  // is held back, and given to the next silent renewal's iframe instead.
+  let loginFragment = "";
+  await page.route(`${ISSUER}/authorize*`, async (route) => {
+    const url = route.request().url();
+    if (!isSilentAuthorize(url)) {
+      const response = await route.fetch({ maxRedirects: 0 });
+      loginFragment = new URL(response.headers()["location"]).hash;
+      return route.fulfill({ status: 200, contentType: "text/plain", body: "held" });
+    }
+    if (!loginFragment) return route.fallback();
+    await route.fulfill({ status: 302, headers: { location: `${SPA}/silent-callback.html${loginFragment}` } });
+  });
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect.poll(() => loginFragment).toContain("access_token=");
+  // The page-load renewal at the app gets it.
+  await page.goto("/");
+  await expect(page.getByTestId("event-log")).toContainText("state names a request whose response comes back elsewhere");
+  await expect(page.getByTestId("signed-out")).toBeVisible();
 });
 
 test("a response whose state matches no login of this tab is refused", async ({ page }) => {

@@ -5,7 +5,7 @@
 //! renewal's answer goes through the same [`accept_response`].
 
 use leptos::prelude::{GetValue, SetValue, UpdateValue, WithUntracked, WithValue};
-use protocol::{AuthorizationResponse, ReturnPath, Transaction, parse_fragment};
+use protocol::{AuthorizationResponse, ResponseChannel, ReturnPath, Transaction, parse_fragment};
 
 use crate::{
     AuthClient, CALLBACK_PATH, CallbackError, ResponseCheck, Session, SignedOut, StateRefusal,
@@ -83,13 +83,17 @@ pub(crate) async fn accept_response(
     });
 
     // RFC 6749 §10.12: the response must answer a request of this tab.
+    let channel = match origin {
+        Origin::Interactive => ResponseChannel::Callback,
+        Origin::Silent => ResponseChannel::Silent,
+    };
     let transaction = match response.state().and_then(take_transaction) {
-        Some(t) if !t.is_expired(browser::now_ms()) => t,
+        Some(t) if !t.is_expired(browser::now_ms()) && t.channel == channel => t,
         found => {
-            let refused = if found.is_some() {
-                StateRefusal::Expired
-            } else {
-                StateRefusal::Unknown
+            let refused = match found {
+                None => StateRefusal::Unknown,
+                Some(t) if t.channel != channel => StateRefusal::OtherChannel,
+                Some(_) => StateRefusal::Expired,
             };
             report.emit(AuthEvent::StateChecked {
                 refused: Some(refused),

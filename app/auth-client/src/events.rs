@@ -118,6 +118,12 @@ pub enum StateRefusal {
     /// The request is older than a transaction may live.
     #[error("the login transaction for this state has expired (10 min)")]
     Expired,
+    /// The request was a silent renewal's and its answer came to the login
+    /// callback, or the other way round: delivered where it was not sent.
+    #[error(
+        "state names a request whose response comes back elsewhere (a silent renewal's at the login callback, or a login's in the silent one): refused and used up"
+    )]
+    OtherChannel,
 }
 
 /// A check of the authorization response besides the ID token's

@@ -5,8 +5,8 @@
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::{WithUntracked, WithValue};
 use protocol::{
-    AuthorizationRequest, EndpointUrl, Nonce, Prompt, RedirectUri, ResponseMode, ReturnPath,
-    ScopeSet, State, Transaction, Tx,
+    AuthorizationRequest, EndpointUrl, Nonce, Prompt, RedirectUri, ResponseChannel, ResponseMode,
+    ReturnPath, ScopeSet, State, Transaction, Tx,
 };
 
 use crate::{
@@ -77,6 +77,10 @@ pub(crate) fn prepare(
             response_type,
             scope,
             created_at_ms: browser::now_ms(),
+            channel: match channel {
+                Channel::Callback => ResponseChannel::Callback,
+                Channel::Silent(_) => ResponseChannel::Silent,
+            },
         },
     )?;
     Ok(url)

@@ -56,6 +56,6 @@ pub use silent::{
     renewal_deadline,
 };
 pub use token_type::{TokenType, TokenTypeError};
-pub use transaction::Transaction;
+pub use transaction::{ResponseChannel, Transaction};
 pub use tx::{Tx, TxError};
 pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};

@@ -20,6 +20,23 @@ pub struct Transaction {
     pub scope: ScopeSet,
     /// When the request was made, in milliseconds since the Unix epoch.
     pub created_at_ms: u64,
+    /// Where its response must come back.
+    pub channel: ResponseChannel,
+}
+
+/// Where an authorization response comes back to the client, which binds
+/// each request to one: a `state` sent for a silent renewal answers no
+/// login, and a login's `state` no silent renewal, so neither response
+/// can be delivered to the other's page (RFC 9700 §4.5: a response is
+/// accepted only where its request expects it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseChannel {
+    /// The whole page went to the provider; it comes back to the callback.
+    Callback,
+    /// A hidden iframe with `prompt=none`; it comes back to the silent
+    /// callback page or as a web message.
+    Silent,
 }
 
 impl Transaction {
@@ -45,6 +62,7 @@ mod tests {
             response_type: ResponseType::IdTokenToken,
             scope: "openid".parse().unwrap(),
             created_at_ms,
+            channel: ResponseChannel::Silent,
         }
     }
 
@@ -68,6 +86,7 @@ mod tests {
             json.contains(r#""response_type":"id_token token""#),
             "{json}"
         );
+        assert!(json.contains(r#""channel":"silent""#), "{json}");
         assert_eq!(serde_json::from_str::<Transaction>(&json).unwrap(), tx(5));
     }
 }
