@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
 import {
   BOB,
@@ -327,10 +327,10 @@ test("without Web Locks (an insecure context, an older browser) renewal still wo
   await expect(page.getByTestId("user-name")).toBeVisible();
 });
 
-test("a renewal that answers for another user replaces the session: nothing is merged", async ({ context, request }) => {
+/** Alice signed in in `first`; then Bob signs in at the provider from another tab. */
+async function bobTakesOverTheProviderSession(context: BrowserContext, request: APIRequestContext): Promise<Page> {
   const first = await context.newPage();
   await firstLogin(first);
-  // Alice's session at the provider ends; Bob logs in from another tab.
   const ended = await request.post(`${ISSUER}/dev/end-sessions`);
   expect(ended.ok()).toBeTruthy();
   const second = await context.newPage();
@@ -340,15 +340,46 @@ test("a renewal that answers for another user replaces the session: nothing is m
   await logInAtIssuer(second, BOB);
   await second.getByRole("button", { name: "Allow" }).click();
   await expect(second.getByTestId("user-name")).toHaveText("Bob the Builder");
-
   await openPage(first, "Session");
   await expect(first.getByTestId("user-name")).toHaveText("Alice Liddell");
+  return first;
+}
+
+test("a renewal carries the session's id_token_hint, and the provider refuses it for another user: the session ends", async ({
+  context,
+  request,
+}) => {
+  const first = await bobTakesOverTheProviderSession(context, request);
+  const hints: (string | null)[] = [];
+  first.on("request", (r) => {
+    if (isSilentAuthorize(r.url())) hints.push(new URL(r.url()).searchParams.get("id_token_hint"));
+  });
   await first.getByRole("button", { name: "Renew now" }).click();
-  await expect(first.getByTestId("user-name")).toHaveText("Bob the Builder");
+  await expect(first.getByTestId("session-ended")).toBeVisible();
+  expect(hints).toHaveLength(1);
+  expect(hints[0]).toMatch(/^eyJ/);
+  await expect(first.getByTestId("event-log")).toContainText("login_required");
+  await expect(first.getByTestId("user-name")).toHaveCount(0);
+});
+
+test("a renewal that still answers for another user ends the session: accounts never switch in the background", async ({
+  context,
+  request,
+}) => {
+  const first = await bobTakesOverTheProviderSession(context, request);
+  // A provider that ignores id_token_hint: the hint never reaches it.
+  await first.route(`${ISSUER}/authorize*`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.searchParams.get("prompt") !== "none") return route.fallback();
+    url.searchParams.delete("id_token_hint");
+    await route.continue({ url: url.toString() });
+  });
+  await first.getByRole("button", { name: "Renew now" }).click();
+  await expect(first.getByTestId("session-ended")).toContainText("another user");
   await expect(first.getByTestId("event-log")).toContainText("different user");
+  await expect(first.getByTestId("user-name")).toHaveCount(0);
   await openPage(first, "Profile");
-  await expect(first.getByTestId("claims")).toContainText("bob@example.com");
-  await expect(first.getByTestId("claims")).not.toContainText("alice");
+  await expect(first.getByTestId("claims")).toHaveCount(0);
 });
 
 test("two tabs renew one at a time and a logout in one signs out the other", async ({ context, request }) => {

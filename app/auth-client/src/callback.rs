@@ -202,19 +202,37 @@ pub(crate) async fn accept_response(
         });
         return Err(CallbackError::Superseded);
     }
-    install(client, report, session, origin);
-    browser::mark("implicit:tokens-validated");
-    Ok(transaction)
-}
-
-/// Makes `session` this tab's.
-fn install(client: AuthClient, report: Reporter, session: Session, origin: Origin) {
+    // A renewal keeps the user (OIDC Core §3.1.2.1, `id_token_hint`): a
+    // provider that answers for someone else ends the session here rather
+    // than switch accounts in the background.
     let previous_subject = client
         .session
         .with_untracked(|s| s.as_ref().and_then(|s| s.subject().map(str::to_owned)));
     let other_user = previous_subject.is_some() && previous_subject.as_deref() != session.subject();
+    if other_user && origin == Origin::Silent {
+        report.emit(AuthEvent::SignedOut {
+            reason: SignedOut::OtherUser,
+        });
+        client.generation.update_value(|g| *g += 1);
+        client.set_session(None);
+        return Err(CallbackError::OtherUser);
+    }
+    install(client, report, session, origin, other_user);
+    browser::mark("implicit:tokens-validated");
+    Ok(transaction)
+}
+
+/// Makes `session` this tab's; `other_user` when it replaces another
+/// user's (an interactive login only).
+fn install(
+    client: AuthClient,
+    report: Reporter,
+    session: Session,
+    origin: Origin,
+    other_user: bool,
+) {
     if other_user {
-        // Another user at the provider: a new session, nothing carried over.
+        // Another user logged in here: a new session, nothing carried over.
         report.emit(AuthEvent::SignedOut {
             reason: SignedOut::OtherUser,
         });

@@ -82,6 +82,10 @@ pub enum CallbackError {
     /// tokens were dropped.
     #[error("a logout or another login happened meanwhile; tokens dropped")]
     Superseded,
+    /// A silent renewal came back for another user than the one signed in
+    /// here: the session ended instead of switching accounts.
+    #[error("the provider answered the renewal for another user; this session ended")]
+    OtherUser,
 }
 
 fn provider_answer(error: &ErrorCode, description: Option<&str>) -> String {

@@ -5,8 +5,8 @@
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::{WithUntracked, WithValue};
 use protocol::{
-    AuthorizationRequest, EndpointUrl, Nonce, Prompt, RedirectUri, ResponseChannel, ResponseMode,
-    ReturnPath, ScopeSet, State, Transaction, Tx,
+    AuthorizationRequest, EndpointUrl, IdTokenHint, Nonce, Prompt, RedirectUri, ResponseChannel,
+    ResponseMode, ReturnPath, ScopeSet, State, Transaction, Tx,
 };
 
 use crate::{
@@ -56,6 +56,15 @@ pub(crate) fn prepare(
         ),
     };
     let redirect_uri = RedirectUri::parse(format!("{}{path}", browser::page_origin()))?;
+    // A renewal is for the user signed in here, or for no one (OIDC Core
+    // §3.1.2.1): the provider must not answer for another account.
+    let id_token_hint = match channel {
+        Channel::Callback => None,
+        Channel::Silent(_) => client.session.with_untracked(|s| {
+            let token = s.as_ref()?.id_token.as_ref()?;
+            Some(IdTokenHint::new(token.secret()))
+        }),
+    };
     let request = client.config.with_value(|config| AuthorizationRequest {
         response_type,
         client_id: config.client_id.clone(),
@@ -67,6 +76,7 @@ pub(crate) fn prepare(
         prompt,
         response_mode,
         max_age: None,
+        id_token_hint,
     });
     let url = request.to_url(authorization_endpoint.as_str())?;
     save_transaction(

@@ -98,6 +98,18 @@ pub(crate) async fn renew(
         attempt(client, report, reason, &state, wanted),
     )
     .await;
+    if let Ok(Some(Err(error @ RenewError::Refused(CallbackError::OtherUser)))) = outcome {
+        // The answer ended the session (and so moved its generation on):
+        // renewals stop here until the next login.
+        report.emit(AuthEvent::SilentFinished {
+            passed: false,
+            detail: error.to_string(),
+        });
+        client.renewal.set(RenewalState::SessionEnded {
+            reason: SessionEnd::OtherUser,
+        });
+        return Err(error);
+    }
     // Whatever came of it, a logout or a new login since it was asked for
     // makes it about a session there no longer is: it changes nothing more
     // here (a newer renewal may be running) and is shared with no tab.

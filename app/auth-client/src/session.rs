@@ -125,6 +125,9 @@ pub enum SessionEnd {
     /// The API refused a token renewed for it (RFC 6750 §3.1 `invalid_token`).
     #[error("the API refused the renewed token too — log in again")]
     RenewedTokenRefused,
+    /// A renewal came back for another user (see [`CallbackError::OtherUser`]).
+    #[error("the provider renewed the session for another user — log in again")]
+    OtherUser,
 }
 
 /// What a tab does with tokens a tab of this origin shares.

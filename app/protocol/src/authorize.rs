@@ -1,7 +1,9 @@
 //! Building the authorization request (RFC 6749 §4.2.1, OpenID Connect Core
 //! §3.2.2.1).
 
-use crate::{ClientId, Nonce, Prompt, RedirectUri, ResponseMode, ResponseType, ScopeSet, State};
+use crate::{
+    ClientId, IdTokenHint, Nonce, Prompt, RedirectUri, ResponseMode, ResponseType, ScopeSet, State,
+};
 
 /// An implicit-flow authorization request, as the client sends the browser
 /// to the provider's `authorization_endpoint`.
@@ -28,6 +30,9 @@ pub struct AuthorizationRequest {
     pub response_mode: Option<ResponseMode>,
     /// OIDC Core §3.1.2.1: maximum authentication age in seconds.
     pub max_age: Option<u64>,
+    /// OIDC Core §3.1.2.1: the ID token of the session being renewed, so
+    /// that `prompt=none` answers for that user or not at all.
+    pub id_token_hint: Option<IdTokenHint>,
 }
 
 /// Why a request cannot be built.
@@ -77,6 +82,9 @@ impl AuthorizationRequest {
         if let Some(max_age) = self.max_age {
             query.append_pair("max_age", &max_age.to_string());
         }
+        if let Some(hint) = &self.id_token_hint {
+            query.append_pair("id_token_hint", hint.as_str());
+        }
         let separator = if authorization_endpoint.contains('?') {
             '&'
         } else {
@@ -105,6 +113,7 @@ mod tests {
             prompt: None,
             response_mode: None,
             max_age: None,
+            id_token_hint: None,
         }
     }
 
@@ -140,10 +149,14 @@ mod tests {
         r.prompt = Some(Prompt::None);
         r.response_mode = Some(ResponseMode::WebMessage);
         r.max_age = Some(0);
+        r.id_token_hint = Some(IdTokenHint::new("eyJ.hint.sig"));
         let p = params(&r.to_url("https://idp.example/authorize").unwrap());
         assert!(p.contains(&("prompt".into(), "none".into())));
         assert!(p.contains(&("response_mode".into(), "web_message".into())));
         assert!(p.contains(&("max_age".into(), "0".into())));
+        assert!(p.contains(&("id_token_hint".into(), "eyJ.hint.sig".into())));
+        // The hint is a token: a request's Debug output never shows it.
+        assert!(!format!("{r:?}").contains("eyJ.hint.sig"));
     }
 
     #[test]

@@ -58,4 +58,4 @@ pub use silent::{
 pub use token_type::{TokenType, TokenTypeError};
 pub use transaction::{ResponseChannel, Transaction};
 pub use tx::{Tx, TxError};
-pub use values::{ClientId, Nonce, RedirectUri, RedirectUriError, State};
+pub use values::{ClientId, IdTokenHint, Nonce, RedirectUri, RedirectUriError, State};

@@ -69,6 +69,14 @@ string_newtype!(
     debug = redacted
 );
 
+string_newtype!(
+    /// An ID token the provider issued earlier, sent back as
+    /// `id_token_hint` (OIDC Core §3.1.2.1) so that a silent request renews
+    /// that user's session or fails; a token, so never printed.
+    IdTokenHint,
+    debug = redacted
+);
+
 /// A redirection endpoint (RFC 6749 §3.1.2): an absolute URI without a
 /// fragment. Registered and requested values are compared as exact strings
 /// (RFC 9700 §4.1.3), so this type never normalises what it holds.

@@ -28,7 +28,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
-use protocol::{ErrorCode, ResponseMode};
+use protocol::{ErrorCode, IdTokenClaims, ResponseMode, TokenType};
 
 use super::{
     AppState,
@@ -191,7 +191,7 @@ pub(super) fn proceed(
                 ErrorCode::ConsentRequired,
                 "the user has not consented to these scopes for this application",
             )),
-            Some(_) => None,
+            Some(s) => hint_refusal(state, request, s).map(|why| (ErrorCode::LoginRequired, why)),
         };
         if let Some((error, description)) = refusal {
             silent_outcome(state, &target, error.as_str());
@@ -303,4 +303,34 @@ fn show(
 /// A value from the request, shortened for the event log.
 fn short(value: &str) -> String {
     value.chars().take(100).collect()
+}
+
+/// OIDC Core §3.1.2.1: a silent request with an `id_token_hint` is answered
+/// for the user the hint names, or with `login_required`: the hint must be
+/// an ID token this issuer signed for this client (expired is fine: it only
+/// names the user), and its `sub` the session's user.
+fn hint_refusal(
+    state: &AppState,
+    request: &AuthorizeRequest,
+    session: &Session,
+) -> Option<&'static str> {
+    let hint = request.id_token_hint.as_ref()?;
+    let Ok(claims) = state
+        .keys
+        .verify::<IdTokenClaims>(hint.as_str(), TokenType::Jwt, state.now())
+    else {
+        return Some("the id_token_hint was not issued by this server");
+    };
+    let for_this_client =
+        (claims.aud.as_ref()).is_some_and(|aud| aud.contains(request.client_id.as_str()));
+    if claims.iss.as_deref() != Some(state.issuer.as_str()) || !for_this_client {
+        return Some("the id_token_hint was issued by another issuer or to another client");
+    }
+    let session_sub = state.tenant.user(&session.username).map(|u| u.sub.as_str());
+    if claims.sub.is_none() || claims.sub.as_deref() != session_sub {
+        return Some(
+            "the session at the authorization server is another user's than the id_token_hint's",
+        );
+    }
+    None
 }

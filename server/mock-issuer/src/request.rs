@@ -10,8 +10,8 @@
 //!    OIDC Core §3.1.2.6).
 
 use protocol::{
-    ClientId, ErrorCode, Nonce, Prompt, RedirectUri, ResponseMode, ResponseType, Scope, ScopeSet,
-    State,
+    ClientId, ErrorCode, IdTokenHint, Nonce, Prompt, RedirectUri, ResponseMode, ResponseType,
+    Scope, ScopeSet, State,
 };
 
 use super::{
@@ -42,6 +42,9 @@ pub struct AuthorizeRequest {
     pub prompt: Prompts,
     /// OIDC Core §3.1.2.1: the oldest login accepted, in seconds.
     pub max_age: Option<u64>,
+    /// OIDC Core §3.1.2.1: an ID token naming the user the client expects;
+    /// checked when the request is answered.
+    pub id_token_hint: Option<IdTokenHint>,
 }
 
 impl AuthorizeRequest {
@@ -280,6 +283,7 @@ impl AuthorizeRequest {
                     .map_err(|_| invalid(&target, "max_age must be a number of seconds".into()))
             })
             .transpose()?;
+        let id_token_hint = single("id_token_hint")?.map(IdTokenHint::new);
 
         Ok(Self {
             client_id: target.client_id.clone(),
@@ -292,6 +296,7 @@ impl AuthorizeRequest {
             nonce,
             prompt,
             max_age,
+            id_token_hint,
         })
     }
 

@@ -365,6 +365,7 @@ mod tests {
                 nonce: None,
                 prompt: crate::request::Prompts::default(),
                 max_age: None,
+                id_token_hint: None,
             },
             csrf: random_id(),
             browser: random_id(),

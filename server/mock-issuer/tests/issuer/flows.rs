@@ -1093,3 +1093,45 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
     let response = send(get(silent.clone(), &session)).await;
     assert!(header(&response.headers, "location").contains("error=login_required"));
 }
+
+/// OIDC Core §3.1.2.1: a silent request with `id_token_hint` is answered
+/// for the user the hint names or not at all.
+#[tokio::test]
+async fn a_silent_request_is_answered_only_for_the_user_its_hint_names() {
+    let issuer = spawn().await;
+    let alice = issuer.first_authorization(&request()).await["id_token"].clone();
+    let hinted = |hint: &str| with(silent(), "id_token_hint", hint);
+    let issuer = &issuer;
+    let answer = |params: Vec<(&'static str, String)>| async move {
+        let response = issuer.authorize(&params).await;
+        fragment(&location(&response), SILENT_CALLBACK)
+    };
+    // Alice's session, Alice's hint: tokens.
+    assert!(answer(hinted(&alice)).await.contains_key("id_token"));
+
+    // Bob logs in in the same browser; Alice's hint no longer fits.
+    issuer
+        .post_json("/dev/end-sessions", serde_json::json!({}))
+        .await;
+    let response = issuer.authorize(&request()).await;
+    let response = issuer.log_in(&location(&response), "bob", "builder").await;
+    issuer.answer_consent(&location(&response), "allow").await;
+    let refused = answer(hinted(&alice)).await;
+    assert_eq!(refused["error"], "login_required");
+    assert!(
+        refused["error_description"].contains("another user"),
+        "{refused:?}"
+    );
+    // Without a hint, or with Bob's own, Bob's tokens.
+    let bob = answer(silent()).await["id_token"].clone();
+    assert!(answer(hinted(&bob)).await.contains_key("id_token"));
+
+    // A hint this issuer did not sign is no hint: refused.
+    let forged = format!("{}.{}", bob.rsplit_once('.').unwrap().0, "c2lnbmF0dXJl");
+    let refused = answer(hinted(&forged)).await;
+    assert_eq!(refused["error"], "login_required");
+    assert!(
+        refused["error_description"].contains("not issued"),
+        "{refused:?}"
+    );
+}
