@@ -120,7 +120,8 @@ export async function loginForAccessTokenOnly(page: Page): Promise<void> {
 export async function denyWithDescription(page: Page, description: string): Promise<void> {
   await page.route((url) => url.origin === ISSUER && url.pathname === "/authorize", async (route) => {
     const state = new URL(route.request().url()).searchParams.get("state") ?? "";
-    const fragment = new URLSearchParams({ error: "access_denied", error_description: description, state });
+    // As the issuer answers: with its `iss` (RFC 9207), or the client refuses it.
+    const fragment = new URLSearchParams({ error: "access_denied", error_description: description, state, iss: ISSUER });
     await route.fulfill({ status: 302, headers: { location: `${SPA}/callback#${fragment}` } });
   });
 }
