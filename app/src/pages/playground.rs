@@ -192,7 +192,7 @@ fn IssuerDecisions(
     let log = expect_context::<EventLog>();
     // A fault used up, or a new run of the issuer (which has none armed).
     follow_issuer_events(url, DECISIONS_SHOWN, events, problem, move |read, new| {
-        if read == EventsRead::Restarted || new.iter().any(|e| e.kind == "fault_injected") {
+        if read == EventsRead::Restarted || new.iter().any(IssuerEvent::is_fault_injected) {
             dev.reload();
         }
     });

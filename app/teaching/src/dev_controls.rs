@@ -16,7 +16,7 @@ use crate::spec::{self, Cited, Section};
 
 mod events;
 
-pub use events::{EventsCursor, EventsRead, IssuerEvent, IssuerEvents, Verdict};
+pub use events::{EventsCursor, EventsRead, FAULT_INJECTED, IssuerEvent, IssuerEvents, Verdict};
 
 /// Declares a field-less enum together with `ALL`, every variant in order,
 /// so the fault catalogue cannot leave out a variant added later.

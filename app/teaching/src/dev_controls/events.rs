@@ -18,6 +18,10 @@ pub enum Verdict {
     Info,
 }
 
+/// The `type` of the event the issuer logs when it commits an armed fault:
+/// what tells a reader of its events that the armed list changed.
+pub const FAULT_INJECTED: &str = "fault_injected";
+
 /// One decision of the issuer, as `GET /dev/events` lists it for a
 /// timeline: the issuer's own words and rule, so a reader needs no list of
 /// its event types. The type's own fields (client, user, scope…) are in the
@@ -46,6 +50,13 @@ pub struct IssuerEvent {
     /// A link to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec_url: Option<String>,
+}
+
+impl IssuerEvent {
+    /// Whether the issuer committed an armed fault ([`FAULT_INJECTED`]).
+    pub fn is_fault_injected(&self) -> bool {
+        self.kind == FAULT_INJECTED
+    }
 }
 
 /// The body of `GET /dev/events?after=<seq>&limit=<n>`.

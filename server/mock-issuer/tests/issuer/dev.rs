@@ -681,7 +681,8 @@ async fn each_decision_says_in_words_how_it_went_and_the_rule_behind_it() {
         "{}",
         issued[1].summary
     );
-    let [fault] = of("fault_injected")[..] else {
+    // The type the playground watches for, named once for both.
+    let [fault] = of(teaching::dev_controls::FAULT_INJECTED)[..] else {
         panic!("one fault_injected")
     };
     assert_eq!(fault.verdict, Verdict::Refused);
