@@ -60,6 +60,17 @@ pub enum KeyError {
         /// What is wrong.
         problem: String,
     },
+    /// The key folder or a key file can be written by other users, who
+    /// could then plant a key this issuer would sign with.
+    #[error(
+        "{path} can be written by other users (mode {mode:o}); make it private to this user (chmod go-w) or delete the folder to start with new keys"
+    )]
+    Insecure {
+        /// The folder or file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// Claims could not be serialized (they always can).
     #[error("cannot serialize token claims: {0}")]
     Claims(#[from] serde_json::Error),

@@ -1,5 +1,7 @@
 //! Keys on disk: one PKCS#8 file per key and a manifest, private to this
-//! user, written atomically.
+//! user (the folder `0700`, the files `0600`, whatever the umask), written
+//! atomically. A folder or file others can write is refused: whoever can
+//! write there can make this issuer sign with their key.
 
 use super::KeyError;
 use super::Manifest;
@@ -39,18 +41,18 @@ const MANIFEST: &str = "ring.json";
 pub(super) fn load_or_create(dir: &Path, now: u64) -> Result<Ring, KeyError> {
     let manifest_path = dir.join(MANIFEST);
     let text = match std::fs::read_to_string(&manifest_path) {
-        Ok(text) => text,
+        Ok(text) => {
+            refuse_if_others_can_write(dir)?;
+            refuse_if_others_can_write(&manifest_path)?;
+            text
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let ring = Ring {
                 next: Arc::new(SigningKey::generate()?),
                 current: Arc::new(SigningKey::generate()?),
                 previous: Vec::new(),
             };
-            std::fs::create_dir_all(dir).map_err(|source| KeyError::Io {
-                action: "create",
-                path: dir.to_owned(),
-                source,
-            })?;
+            create_private_dir(dir)?;
             write_key(dir, &ring.next)?;
             write_key(dir, &ring.current)?;
             write_manifest(dir, &manifest_of(&ring))?;
@@ -101,6 +103,7 @@ fn key_path(dir: &Path, kid: &str) -> Result<PathBuf, KeyError> {
 
 fn read_key(dir: &Path, kid: &str) -> Result<SigningKey, KeyError> {
     let path = key_path(dir, kid)?;
+    refuse_if_others_can_write(&path)?;
     let der = std::fs::read(&path).map_err(|source| KeyError::Io {
         action: "read",
         path: path.clone(),
@@ -142,9 +145,52 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(&tmp).map_err(|e| io("write", e))?;
+    // `mode` applies only to a file it creates: a leftover temporary file
+    // keeps its own, so set it in every case.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| io("write", e))?;
     file.write_all(bytes).map_err(|e| io("write", e))?;
     file.sync_all().map_err(|e| io("write", e))?;
     std::fs::rename(&tmp, path).map_err(|e| io("write", e))
+}
+
+/// Creates `dir` (and its parents) and makes it `0700`: the umask may have
+/// left it open to others.
+fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
+    let io = |action, source| KeyError::Io {
+        action,
+        path: dir.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io("create", e))?;
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .map_err(|e| io("protect", e))?;
+    Ok(())
+}
+
+/// Refuses a key folder or file that users other than its owner can write.
+fn refuse_if_others_can_write(path: &Path) -> Result<(), KeyError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = std::fs::metadata(path).map_err(|source| KeyError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        })?;
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(KeyError::Insecure {
+                path: path.to_owned(),
+                mode,
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 pub(super) fn remove_unlisted_keys(dir: &Path, manifest: &Manifest) -> Result<(), KeyError> {

@@ -85,3 +85,76 @@ async fn a_token_of_a_retired_key_or_with_a_wrong_typ_does_not_verify() {
         Err(VerifyError::UnknownKey)
     );
 }
+
+/// A fresh folder for one test.
+#[cfg(unix)]
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    std::env::temp_dir().join(format!("keys-{name}-{}-{nanos}", std::process::id()))
+}
+
+#[cfg(unix)]
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_key_folder_is_private_to_this_user_whatever_the_umask() {
+    let dir = scratch_dir("private").join("nested");
+    KeyRing::open(Some(&dir), 1_000).await.unwrap();
+    // create_dir_all honours the umask (typically 0755); the store does not.
+    assert_eq!(mode_of(&dir), 0o700);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode_of(&path), 0o600, "{}", path.display());
+    }
+    // A leftover temporary file that others could read gets 0600 too.
+    let ring = KeyRing::open(Some(&dir), 1_000).await.unwrap();
+    let leftover = dir.join("ring.tmp");
+    std::fs::write(&leftover, b"").unwrap();
+    std::fs::set_permissions(
+        &leftover,
+        std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    )
+    .unwrap();
+    ring.rotate(1_000, 1_100).await.unwrap();
+    assert_eq!(mode_of(&dir.join("ring.json")), 0o600);
+    std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn keys_that_others_can_write_are_refused_with_the_remedy() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch_dir("open");
+    let ring = KeyRing::open(Some(&dir), 1_000).await.unwrap();
+    let kid = ring.current().kid().to_owned();
+    drop(ring);
+
+    std::fs::set_permissions(&dir, PermissionsExt::from_mode(0o777)).unwrap();
+    let refused = KeyRing::open(Some(&dir), 1_000).await.err().unwrap();
+    assert!(
+        matches!(&refused, KeyError::Insecure { path, mode: 0o777 } if *path == dir),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("chmod go-w"), "{refused}");
+    std::fs::set_permissions(&dir, PermissionsExt::from_mode(0o755)).unwrap();
+    assert!(
+        KeyRing::open(Some(&dir), 1_000).await.is_ok(),
+        "readable by others is not writable"
+    );
+
+    let key = dir.join(format!("{kid}.pk8"));
+    std::fs::set_permissions(&key, PermissionsExt::from_mode(0o620)).unwrap();
+    let refused = KeyRing::open(Some(&dir), 1_000).await.err().unwrap();
+    assert!(
+        matches!(&refused, KeyError::Insecure { path, .. } if *path == key),
+        "{refused}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
