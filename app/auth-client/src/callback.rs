@@ -25,18 +25,15 @@ pub(crate) async fn handle_callback(client: AuthClient) -> Result<ReturnPath, Ca
     let hash = browser::take_callback_fragment().unwrap_or_default();
     browser::replace_url(CALLBACK_PATH).map_err(CallbackError::Scrub)?;
     let wanted = Wanted::now(client);
-    let transaction =
-        accept_response(client, client.reporter, &hash, wanted, Origin::Interactive).await?;
+    let transaction = accept_response(
+        client,
+        client.reporter,
+        &hash,
+        wanted,
+        ResponseChannel::Callback,
+    )
+    .await?;
     Ok(transaction.return_to)
-}
-
-/// Where an authorization response came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Origin {
-    /// The callback page, after the user went to the provider: a new login.
-    Interactive,
-    /// A silent authentication: the same session, renewed.
-    Silent,
 }
 
 /// Checks an authorization response given in fragment form (`name=value&…`)
@@ -44,16 +41,18 @@ pub(crate) enum Origin {
 /// everything passes, makes them the session. `wanted` was read when the
 /// response was asked for (or arrived): if a logout (in any tab) or another
 /// login happened while it was being validated, the tokens are dropped.
+/// `channel` is where it came back: the callback page after a login, or a
+/// silent renewal's iframe.
 pub(crate) async fn accept_response(
     client: AuthClient,
     report: Reporter,
     fragment: &str,
     wanted: Wanted,
-    origin: Origin,
+    channel: ResponseChannel,
 ) -> Result<Transaction, CallbackError> {
-    let kind = match origin {
-        Origin::Interactive => FlowKind::Login,
-        Origin::Silent => FlowKind::Silent,
+    let kind = match channel {
+        ResponseChannel::Callback => FlowKind::Login,
+        ResponseChannel::Silent => FlowKind::Silent,
     };
     let report = report.or_flow(kind);
     let refuse = |report: Reporter, check: ResponseCheck, reason: String| {
@@ -83,10 +82,6 @@ pub(crate) async fn accept_response(
     });
 
     // RFC 6749 §10.12: the response must answer a request of this tab.
-    let channel = match origin {
-        Origin::Interactive => ResponseChannel::Callback,
-        Origin::Silent => ResponseChannel::Silent,
-    };
     let transaction = match response.state().and_then(take_transaction) {
         Some(t) if !t.is_expired(browser::now_ms()) && t.channel == channel => t,
         found => {
@@ -209,7 +204,7 @@ pub(crate) async fn accept_response(
         .session
         .with_untracked(|s| s.as_ref().and_then(|s| s.subject().map(str::to_owned)));
     let other_user = previous_subject.is_some() && previous_subject.as_deref() != session.subject();
-    if other_user && origin == Origin::Silent {
+    if other_user && channel == ResponseChannel::Silent {
         report.emit(AuthEvent::SignedOut {
             reason: SignedOut::OtherUser,
         });
@@ -217,7 +212,7 @@ pub(crate) async fn accept_response(
         client.set_session(None);
         return Err(CallbackError::OtherUser);
     }
-    install(client, report, session, origin, other_user);
+    install(client, report, session, channel, other_user);
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
 }
@@ -228,7 +223,7 @@ fn install(
     client: AuthClient,
     report: Reporter,
     session: Session,
-    origin: Origin,
+    channel: ResponseChannel,
     other_user: bool,
 ) {
     if other_user {
@@ -242,7 +237,7 @@ fn install(
         scope: session.scope.clone(),
         storage: client.settings.with_untracked(|s| s.token_storage),
     });
-    if origin == Origin::Interactive || other_user {
+    if channel == ResponseChannel::Callback || other_user {
         // A new login: a renewal started under the old session must not
         // replace it when it finishes.
         client.generation.update_value(|g| *g += 1);

@@ -4,12 +4,12 @@
 //! tabs of the origin, the result shared with them.
 
 use leptos::prelude::{GetUntracked, Set, WithUntracked, WithValue};
-use protocol::{MessageSource, accept_message};
+use protocol::{MessageSource, ResponseChannel, accept_message};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     AuthClient, CallbackError, FlowKind, RenewError, RenewalState, browser,
-    callback::{Origin, Wanted, accept_response},
+    callback::{Wanted, accept_response},
     events::{AuthEvent, Flow, Reporter, TabNews},
     login::{self, Channel},
     names, provider, renewal_scope,
@@ -239,7 +239,7 @@ async fn attempt(
     if !wanted.still(client) {
         return Err(RenewError::Superseded);
     }
-    match accept_response(client, report, &fragment, wanted, Origin::Silent).await {
+    match accept_response(client, report, &fragment, wanted, ResponseChannel::Silent).await {
         Ok(_) => Ok(()),
         Err(CallbackError::Provider { error, .. }) if error.needs_interaction() => {
             Err(RenewError::InteractionRequired(error))
