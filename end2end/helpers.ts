@@ -7,7 +7,7 @@ export const BOB = { username: "bob", password: "builder" };
 
 /** Back to the configured issuer state: no faults, sessions, consents. */
 export async function resetIssuer(request: APIRequestContext): Promise<void> {
-  const response = await request.post(`${ISSUER}/dev/reset`);
+  const response = await request.post(`${ISSUER}/dev/reset`, { data: {} });
   expect(response.ok()).toBeTruthy();
 }
 
@@ -176,6 +176,6 @@ export async function countLogLines(page: Page, text: string): Promise<number> {
 
 /** Rotates the issuer's signing keys (dev control). */
 export async function rotateKeys(request: APIRequestContext): Promise<void> {
-  const response = await request.post(`${ISSUER}/dev/rotate-keys`);
+  const response = await request.post(`${ISSUER}/dev/rotate-keys`, { data: {} });
   expect(response.ok(), await response.text()).toBeTruthy();
 }

@@ -44,7 +44,7 @@ pub async fn arm(dev: &str, armed: &ArmedFault) -> Result<(), DevControlsError> 
 
 /// `DELETE {dev}/faults`: nothing armed any more.
 pub async fn disarm_all(dev: &str) -> Result<(), DevControlsError> {
-    send("DELETE", &format!("{dev}/faults"), None)
+    send("DELETE", &format!("{dev}/faults"), Some("{}"))
         .await
         .map(drop)
 }

@@ -74,7 +74,11 @@ async function main() {
   });
   try {
     await Promise.all([waitFor(SPA), waitFor(`${ISSUER}/health`), waitFor("http://localhost:8000/health")]);
-    await fetch(`${ISSUER}/dev/reset`, { method: "POST" });
+    await fetch(`${ISSUER}/dev/reset`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     const all = fs.readdirSync(PKG).filter((f) => /\.(wasm|js)$/.test(f));
     const allBytes = all.reduce((sum, file) => sum + gzipSize(path.join(PKG, file)), 0);
     // A callback with no response: the page runs the client's checks (the

@@ -331,7 +331,7 @@ test("without Web Locks (an insecure context, an older browser) renewal still wo
 async function bobTakesOverTheProviderSession(context: BrowserContext, request: APIRequestContext): Promise<Page> {
   const first = await context.newPage();
   await firstLogin(first);
-  const ended = await request.post(`${ISSUER}/dev/end-sessions`);
+  const ended = await request.post(`${ISSUER}/dev/end-sessions`, { data: {} });
   expect(ended.ok()).toBeTruthy();
   const second = await context.newPage();
   await second.goto("/");

@@ -139,6 +139,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "issuer.mock.data_dir (empty: keys in memory only)",
     ),
     ("ISSUER_DEV_CONTROLS", "issuer.mock.dev_controls"),
+    (
+        "ISSUER_DEV_CONTROLS_BEYOND_LOOPBACK",
+        "issuer.mock.dev_controls_beyond_loopback",
+    ),
     ("API_ENABLED", "api.enabled"),
     ("API_ADDR", "api.addr"),
     ("API_URL", "api.url"),
@@ -233,6 +237,11 @@ impl Config {
             env,
             "ISSUER_DEV_CONTROLS",
             &mut self.issuer.mock.dev_controls,
+        )?;
+        set_bool(
+            env,
+            "ISSUER_DEV_CONTROLS_BEYOND_LOOPBACK",
+            &mut self.issuer.mock.dev_controls_beyond_loopback,
         )?;
         set_bool(env, "API_ENABLED", &mut self.api.enabled)?;
         set_addr(env, "API_ADDR", &mut self.api.addr)?;

@@ -52,12 +52,18 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     let mut servers: Vec<(&'static str, SocketAddr, Router)> = Vec::new();
     if config.issuer.enabled {
         let name = "authorization server";
+        let setup = |e: mock_issuer::IssuerSetupError| RunError::Setup {
+            name,
+            source: e.into(),
+        };
+        config
+            .issuer
+            .mock
+            .check_listen_addr(config.issuer.addr)
+            .map_err(setup)?;
         let router = mock_issuer::router(&config.issuer.mock)
             .await
-            .map_err(|e| RunError::Setup {
-                name,
-                source: e.into(),
-            })?;
+            .map_err(setup)?;
         servers.push((name, config.issuer.addr, router));
     }
     if config.api.enabled {

@@ -1,9 +1,11 @@
 //! What the issuer is: its URL, its tenant, where its keys live, and
 //! whether it takes dev controls.
 
-use std::path::PathBuf;
+use std::{net::SocketAddr, path::PathBuf};
 
 use serde::Deserialize;
+
+use crate::IssuerSetupError;
 
 /// The issuer's settings. The defaults are the demo's: `http://localhost:9000`,
 /// the embedded tenant, keys kept in `data/issuer`, dev controls on.
@@ -22,6 +24,11 @@ pub struct IssuerConfig {
     /// Serve the `/dev/` API (fault injection, key rotation, ...): on for the
     /// demo, off for anything else; when off the routes do not exist.
     pub dev_controls: bool,
+    /// Let the dev controls be served on an address other machines can
+    /// reach (see [`IssuerConfig::check_listen_addr`]). Off: they need a
+    /// loopback listener, since anyone who reaches them can mint faults,
+    /// end sessions and rotate keys.
+    pub dev_controls_beyond_loopback: bool,
 }
 
 impl Default for IssuerConfig {
@@ -31,6 +38,7 @@ impl Default for IssuerConfig {
             tenant: None,
             data_dir: Some(PathBuf::from("data/issuer")),
             dev_controls: true,
+            dev_controls_beyond_loopback: false,
         }
     }
 }
@@ -43,5 +51,27 @@ impl IssuerConfig {
             data_dir: None,
             ..Self::default()
         }
+    }
+}
+
+impl IssuerConfig {
+    /// Whether the issuer may be served on `addr`: with dev controls on, only
+    /// a loopback address will do, unless `dev_controls_beyond_loopback`
+    /// says so, which is logged as a warning at every start. Call it with
+    /// the listener's address before serving [`router`](crate::router)
+    /// (as [`spawn`](crate::spawn) and the demo do).
+    pub fn check_listen_addr(&self, addr: SocketAddr) -> Result<(), IssuerSetupError> {
+        if !self.dev_controls || addr.ip().is_loopback() {
+            return Ok(());
+        }
+        if !self.dev_controls_beyond_loopback {
+            return Err(IssuerSetupError::DevControlsExposed(addr));
+        }
+        tracing::warn!(
+            %addr,
+            "the dev controls are served beyond loopback: anyone who reaches {addr} can \
+             arm faults, end sessions and rotate keys"
+        );
+        Ok(())
     }
 }

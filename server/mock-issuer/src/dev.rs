@@ -7,17 +7,17 @@
 //! |---|---|---|
 //! | `GET /dev/state` | | faults, latency, lifetimes, sessions, consents, keys |
 //! | `GET /dev/events?after=<seq>&limit=<n>` | | the decisions log after `seq`, each with its `summary`, `verdict` and `spec` ([`teaching::dev_controls::IssuerEvent`]), and the log's `boot`, new at each start ([`teaching::dev_controls::IssuerEvents`]) |
-//! | `POST /dev/rotate-keys` | | next key signs, current one is kept until its tokens expire |
+//! | `POST /dev/rotate-keys` | `{}` | next key signs, current one is kept until its tokens expire |
 //! | `GET /dev/faults` | | every fault with what it breaks, the client check that must catch it and the rule behind it; and the armed ones |
 //! | `POST /dev/faults` | `{"fault": F, "count": 1, "prompt_none_only": false}` | the next `count` authorization responses that would issue tokens fail or carry tampered tokens (a tamper waits for a response with an ID token, whose checks must catch it; the `at_hash` ones for one with an access token too) |
-//! | `DELETE /dev/faults` | | disarm every fault |
+//! | `DELETE /dev/faults` | `{}` | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
 //! | `POST /dev/narrow-scope` | `{"enabled": true}` | answer with a `scope` that names only the API's scopes (no `openid`, `profile`, `email`), as some certified providers do: RFC 6749 §4.2.2 lets the granted scope differ from the requested one; the tokens are unchanged |
 //! | `POST /dev/response-iss` | `{"iss": "https://other.example"}`, `{"omit": true}` or `{}` | answer every authorization response with that `iss`, with none, or (`{}`) with the issuer's own again: the mix-up a client must refuse (RFC 9207 §2.4) |
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
 //! | `POST /dev/revoke-consent` | `{"username": "alice", "client_id": "demo-spa"}` (each optional) | forget matching consents |
-//! | `POST /dev/end-sessions` | | log everyone out |
-//! | `POST /dev/reset` | | back to the configured tenant: no fault, no latency, configured lifetimes, no session, no consent, empty event log (keys are kept) |
+//! | `POST /dev/end-sessions` | `{}` | log everyone out |
+//! | `POST /dev/reset` | `{}` | back to the configured tenant: no fault, no latency, configured lifetimes, no session, no consent, empty event log (keys are kept) |
 //!
 //! `F` is `{"error": E}` with `E` one of `login_required`,
 //! `consent_required`, `interaction_required`, `access_denied`,
@@ -28,8 +28,14 @@
 //!
 //! The registered web origins may call it from a browser (CORS). A
 //! state-changing request whose `Origin` is neither one of them nor the
-//! issuer itself is refused with 403, so another site cannot flip the
-//! switches through a user's browser.
+//! issuer itself is refused with 403, and one that is not
+//! `Content-Type: application/json` (send `{}` when there is nothing to
+//! say) with 415, so another site cannot flip the switches through a
+//! user's browser, not even with an HTML form. Like every issuer route,
+//! `/dev/` answers only requests whose `Host` is the issuer's own (no DNS
+//! rebinding), and it exists only on a loopback listener unless
+//! `dev_controls_beyond_loopback` says otherwise
+//! ([`IssuerConfig::check_listen_addr`](crate::IssuerConfig::check_listen_addr)).
 
 mod settings;
 
@@ -166,27 +172,47 @@ pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppS
         .route("/dev/reset", post(settings::reset_post))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let trusted = trusted.clone();
-            async move { origin_guard(&trusted, request, next).await }
+            async move { guard(&trusted, request, next).await }
         }))
         .layer(cors)
 }
 
-/// Refuses state-changing requests sent by a page of an untrusted origin.
-/// Requests without `Origin` (curl, tests) pass: a browser always sends it
-/// on a cross-origin POST.
-async fn origin_guard(trusted: &[String], request: Request, next: Next) -> Response {
+/// What every state-changing request must show, so that only a script of
+/// a trusted page (or a tool) can send it:
+/// - no `Origin` of an untrusted page (requests without one, from curl or
+///   tests, pass: a browser always sends it on a cross-origin POST);
+/// - `Content-Type: application/json`, body or not: an HTML form can only
+///   send `application/x-www-form-urlencoded`, `multipart/form-data` or
+///   `text/plain`, and a script on another origin that sets JSON must pass
+///   a CORS preflight, which only the registered web origins do.
+async fn guard(trusted: &[String], request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .map(|o| o.to_str().unwrap_or_default().to_owned());
-    match origin {
-        Some(origin) if !safe && !trusted.contains(&origin) => DevError::Forbidden.into_response(),
-        _ => next.run(request).await,
+    if safe {
+        return next.run(request).await;
     }
+    let headers = request.headers();
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or_default());
+    if origin.is_some_and(|origin| !trusted.iter().any(|t| t == origin)) {
+        return DevError::Forbidden.into_response();
+    }
+    if !is_json(headers.get(header::CONTENT_TYPE)) {
+        return DevError::NotJson.into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether a `Content-Type` is `application/json`, parameters aside
+/// (RFC 9110 §8.3.1: the type and subtype are case-insensitive).
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// An error of the dev API, as JSON.
@@ -198,6 +224,9 @@ pub enum DevError {
     /// 403: called from a page of an untrusted origin.
     #[error("this origin may not use the dev controls")]
     Forbidden,
+    /// 415: a state-changing call that is not `application/json`.
+    #[error("send Content-Type: application/json (a body of {{}} will do)")]
+    NotJson,
     /// 500: key generation failed (logged).
     #[error("the keys could not be rotated")]
     Keys(#[from] super::keys::KeyError),
@@ -208,6 +237,7 @@ impl IntoResponse for DevError {
         let status = match &self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Keys(error) => {
                 tracing::error!(%error, "key rotation failed");
                 StatusCode::INTERNAL_SERVER_ERROR

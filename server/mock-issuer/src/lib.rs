@@ -66,6 +66,7 @@ mod cookies;
 pub mod dev;
 mod discovery;
 pub mod events;
+mod host;
 mod issue;
 pub mod keys;
 mod login;

@@ -7,6 +7,7 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, Method, header},
+    middleware::{self, Next},
     routing::{get, post},
 };
 use protocol::{Clock, EndpointUrl, SystemClock};
@@ -52,6 +53,7 @@ use crate::{
     dev::DevSettings,
     discovery,
     events::{self, EventKind, EventLog},
+    host::{self, ServedHost},
     keys::{KeyError, KeyRing},
     login, logout, params,
     request::Target,
@@ -74,6 +76,14 @@ pub enum IssuerSetupError {
     /// The signing keys cannot be loaded or created.
     #[error("signing keys: {0}")]
     Keys(#[from] KeyError),
+    /// Dev controls on a listener other machines can reach, without
+    /// `dev_controls_beyond_loopback`.
+    #[error(
+        "the dev controls would be reachable from other machines on {0}: listen on \
+         127.0.0.1, switch them off (dev_controls = false, ISSUER_DEV_CONTROLS=false), or \
+         allow it with dev_controls_beyond_loopback = true"
+    )]
+    DevControlsExposed(std::net::SocketAddr),
     /// [`spawn`](crate::spawn) found no port to listen on.
     #[error("cannot listen on 127.0.0.1: {0}")]
     Listen(std::io::Error),
@@ -86,6 +96,8 @@ pub(crate) struct Urls {
     pub base: String,
     /// `scheme://host[:port]`.
     pub origin: String,
+    /// The authority every request's `Host` must name.
+    pub host: ServedHost,
     pub discovery: String,
     pub authorize: EndpointUrl,
     pub jwks: EndpointUrl,
@@ -108,6 +120,7 @@ impl Urls {
         let endpoint = |path| EndpointUrl::parse(format!("{base}{path}")).map_err(|_| bad());
         Ok(Self {
             origin: parsed.origin().ascii_serialization(),
+            host: ServedHost::of(&parsed).ok_or_else(bad)?,
             discovery: protocol::discovery_url(issuer),
             authorize: endpoint(paths::AUTHORIZE)?,
             jwks: endpoint(paths::JWKS)?,
@@ -277,8 +290,12 @@ pub async fn router_with_clock(
     if config.dev_controls {
         app = app.merge(dev::routes(&web_origins, &state.urls.origin).layer(no_store()));
     }
+    let served = state.urls.host.clone();
     Ok(app
         .fallback(site::not_found)
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            host::guard(served.clone(), request, next)
+        }))
         .layer(DefaultBodyLimit::max(params::MAX_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -25,6 +25,7 @@ pub async fn spawn(config: IssuerConfig) -> Result<SpawnedIssuer, IssuerSetupErr
         .await
         .map_err(IssuerSetupError::Listen)?;
     let addr = listener.local_addr().map_err(IssuerSetupError::Listen)?;
+    config.check_listen_addr(addr)?;
     let url = format!("http://{addr}");
     let router = router(&IssuerConfig {
         url: url.clone(),

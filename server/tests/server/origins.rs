@@ -23,7 +23,8 @@ async fn the_issuer_and_the_api_report_their_health() {
     let config = Config::default();
     let (status, body) = get(
         mock_issuer::router(&config.issuer.mock).await.unwrap(),
-        "/health",
+        // The issuer answers only requests that name its host.
+        "http://localhost:9000/health",
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -32,6 +33,35 @@ async fn the_issuer_and_the_api_report_their_health() {
     let (status, body) = get(server::api::router(&config.api).await.unwrap(), "/health").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("protected API"), "{body}");
+}
+
+#[tokio::test]
+async fn the_demo_does_not_start_with_dev_controls_beyond_loopback_unless_told() {
+    let load = |vars: &[(&str, &str)]| {
+        Config::load(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .unwrap()
+    };
+    let exposed = [("ISSUER_ADDR", "0.0.0.0:0"), ("ISSUER_DATA_DIR", "")];
+    let error = server::run(load(&exposed)).await.unwrap_err().to_string();
+    assert!(error.contains("dev controls"), "{error}");
+    assert!(error.contains("0.0.0.0:0"), "{error}");
+    let config = load(&[
+        exposed[0],
+        exposed[1],
+        ("ISSUER_DEV_CONTROLS_BEYOND_LOOPBACK", "true"),
+    ]);
+    assert!(config.issuer.mock.dev_controls_beyond_loopback);
+    assert!(
+        config
+            .issuer
+            .mock
+            .check_listen_addr(config.issuer.addr)
+            .is_ok()
+    );
 }
 
 #[tokio::test]

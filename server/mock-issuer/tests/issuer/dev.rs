@@ -729,26 +729,73 @@ async fn the_event_log_names_the_run_of_the_issuer_that_numbered_it() {
 #[tokio::test]
 async fn a_dev_control_posted_from_an_untrusted_origin_is_refused() {
     let issuer = spawn().await;
-    let response = issuer
-        .client
-        .post(issuer.url("/dev/end-sessions"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let response = issuer
-        .client
-        .post(issuer.url("/dev/end-sessions"))
-        .header("origin", SPA_ORIGIN)
-        .send()
-        .await
-        .unwrap();
+    let post = |origin: &'static str| {
+        issuer
+            .client
+            .post(issuer.url("/dev/end-sessions"))
+            .header("origin", origin)
+            .json(&json!({}))
+            .send()
+    };
+    assert_eq!(
+        post("https://evil.example").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let response = post(SPA_ORIGIN).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()["access-control-allow-origin"],
         SPA_ORIGIN
     );
+}
+
+#[tokio::test]
+async fn a_dev_control_that_an_html_form_could_send_changes_nothing() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    // What a cross-site form (or a bodiless fetch) can send: no JSON type.
+    for (path, content_type) in [
+        ("/dev/end-sessions", None),
+        (
+            "/dev/end-sessions",
+            Some("application/x-www-form-urlencoded"),
+        ),
+        ("/dev/reset", Some("text/plain")),
+        ("/dev/rotate-keys", Some("multipart/form-data; boundary=x")),
+    ] {
+        let mut post = issuer.client.post(issuer.url(path)).body("{}");
+        if let Some(content_type) = content_type {
+            post = post.header("content-type", content_type);
+        }
+        let response = post.send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{path} {content_type:?}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"].as_str().unwrap().contains("application/json"));
+    }
+    let delete = issuer.client.delete(issuer.url("/dev/faults")).send();
+    assert_eq!(
+        delete.await.unwrap().status(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let state = dev_state(&issuer).await;
+    assert_eq!(state["sessions"].as_array().unwrap().len(), 1, "{state}");
+    assert_eq!(state["keys"].as_array().unwrap().len(), 2, "not rotated");
+
+    // With the JSON type (parameters and case aside) the same call works.
+    let response = issuer
+        .client
+        .post(issuer.url("/dev/end-sessions"))
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(dev_state(&issuer).await["sessions"], json!([]));
 }
 
 #[tokio::test]

@@ -1029,11 +1029,13 @@ async fn on_an_https_issuer_both_cookies_are_host_only_and_an_unprefixed_session
     let send = |request| oneshot_with(router.clone(), request);
     let get = |uri: String, cookie: &str| {
         with_cookie(axum::http::Request::get(uri), cookie)
+            .header("host", "idp.test")
             .body(axum::body::Body::empty())
             .unwrap()
     };
     let post_form = |uri: &str, cookie: &str, form: String| {
         with_cookie(axum::http::Request::post(uri), cookie)
+            .header("host", "idp.test")
             .header("content-type", "application/x-www-form-urlencoded")
             .body(axum::body::Body::from(form))
             .unwrap()

@@ -12,6 +12,7 @@
 mod authorize;
 mod dev;
 mod flows;
+mod host;
 mod setup;
 mod spawned;
 mod support;

@@ -366,8 +366,15 @@ pub async fn router() -> Router {
         .unwrap()
 }
 
-/// Sends `request` to `router`.
-pub async fn oneshot_with(router: Router, request: Request<Body>) -> Oneshot {
+/// Sends `request` to `router`, with the `Host` of [`router`]'s issuer
+/// unless it names one (as every HTTP/1.1 client does).
+pub async fn oneshot_with(router: Router, mut request: Request<Body>) -> Oneshot {
+    if request.uri().authority().is_none() {
+        request
+            .headers_mut()
+            .entry(axum::http::header::HOST)
+            .or_insert(axum::http::HeaderValue::from_static("localhost:9000"));
+    }
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
