@@ -467,6 +467,31 @@ test("after logout, a silent authentication gives login_required", async ({ page
   await expect(page.getByTestId("event-log")).toContainText("login_required");
 });
 
+test("logout posts the id_token_hint in a form body, so no URL or history entry holds the ID token", async ({
+  page,
+}) => {
+  await firstLogin(page);
+  const urls: string[] = [];
+  page.on("request", (r) => urls.push(r.url()));
+  const logout = page.waitForRequest((r) => r.url().startsWith(`${ISSUER}/oidc/logout`));
+  await page.getByRole("button", { name: "Log out" }).click();
+  const request = await logout;
+  expect(request.method()).toBe("POST");
+  expect(new URL(request.url()).search).toBe("");
+  const form = new URLSearchParams(request.postData() ?? "");
+  expect(form.get("client_id")).toBe("demo-spa");
+  expect(form.get("post_logout_redirect_uri")).toBe(`${SPA}/`);
+  const hint = form.get("id_token_hint") ?? "";
+  expect(hint.split(".")).toHaveLength(3);
+  // With the current user's hint the provider asks nothing and comes back.
+  await page.waitForURL(`${SPA}/`);
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  for (const url of urls) expect(url).not.toContain(hint);
+  // Back through the history: no entry holds it either.
+  await page.goBack();
+  expect(page.url()).not.toContain(hint);
+});
+
 test("without an id_token to hint with, the provider asks \"Log out?\" and ends its session once the user confirms", async ({
   page,
 }) => {

@@ -251,6 +251,32 @@ pub fn navigate_away(url: &str) -> Result<(), BrowserError> {
     Ok(())
 }
 
+/// Sends the whole page to `action` by submitting a POST form of `fields`
+/// (`application/x-www-form-urlencoded`): unlike a URL's query, a form body
+/// stays out of the history, the provider's access logs and any `Referer`.
+pub fn post_form_away(action: &str, fields: &[(&str, &str)]) -> Result<(), BrowserError> {
+    let document = window()?
+        .document()
+        .ok_or_else(|| BrowserError("no document".into()))?;
+    let form: web_sys::HtmlFormElement = document.create_element("form")?.unchecked_into();
+    form.set_method("post");
+    form.set_action(action);
+    form.set_hidden(true);
+    for (name, value) in fields {
+        let input = document.create_element("input")?;
+        input.set_attribute("type", "hidden")?;
+        input.set_attribute("name", name)?;
+        input.set_attribute("value", value)?;
+        form.append_child(&input)?;
+    }
+    document
+        .body()
+        .ok_or_else(|| BrowserError("no body".into()))?
+        .append_child(&form)?;
+    form.submit()?;
+    Ok(())
+}
+
 /// Waits `ms` milliseconds (a `setTimeout` promise).
 pub async fn sleep(ms: u32) -> Result<(), BrowserError> {
     let window = window()?;

@@ -58,37 +58,45 @@ pub(crate) async fn logout(client: AuthClient) -> Result<(), LogoutError> {
     let (client_id, issuer) = client
         .config
         .with_value(|c| (c.client_id.clone(), c.issuer.clone()));
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    let endpoint = match (
+    match (
         style,
         discovery
             .end_session_endpoint
             .as_ref()
             .map(EndpointUrl::as_str),
     ) {
+        // RP-Initiated Logout §2 lets the RP POST its parameters: the ID
+        // token then stays out of the history, the provider's access logs
+        // and any `Referer`.
         (LogoutStyle::EndSession, Some(endpoint)) => {
-            query.append_pair("client_id", client_id.as_str());
-            query.append_pair("post_logout_redirect_uri", &return_to);
+            let mut fields = vec![
+                ("client_id", client_id.as_str()),
+                ("post_logout_redirect_uri", return_to.as_str()),
+            ];
             if let Some(token) = &id_token {
-                query.append_pair("id_token_hint", token.secret());
+                fields.push(("id_token_hint", token.secret()));
             }
-            endpoint.to_owned()
+            report.emit(AuthEvent::LogoutRedirect {
+                endpoint: endpoint.to_owned(),
+            });
+            browser::post_form_away(endpoint, &fields)?;
         }
         (LogoutStyle::EndSession, None) => {
             // Guessing another provider's logout URL would only lead to its
             // error page; say what happened instead.
             return Err(LogoutError::NoEndSessionEndpoint);
         }
+        // Auth0's /v2/logout takes GET only, and nothing secret.
         (LogoutStyle::Auth0, _) => {
+            let mut query = form_urlencoded::Serializer::new(String::new());
             query.append_pair("client_id", client_id.as_str());
             query.append_pair("returnTo", &return_to);
-            format!("{}/v2/logout", issuer.trim_end_matches('/'))
+            let endpoint = format!("{}/v2/logout", issuer.trim_end_matches('/'));
+            report.emit(AuthEvent::LogoutRedirect {
+                endpoint: endpoint.clone(),
+            });
+            browser::navigate_away(&format!("{endpoint}?{}", query.finish()))?;
         }
-    };
-    report.emit(AuthEvent::LogoutRedirect {
-        endpoint: endpoint.clone(),
-    });
-    let separator = if endpoint.contains('?') { '&' } else { '?' };
-    browser::navigate_away(&format!("{endpoint}{separator}{}", query.finish()))?;
+    }
     Ok(())
 }

@@ -304,20 +304,25 @@ fn log_out(
     return_to: Option<String>,
     after_post: bool,
 ) -> Response {
-    let ended = jar
-        .get(session_cookie_name(state.secure_cookies))
-        .and_then(|cookie| state.store.end_session(cookie.value()));
+    let name = session_cookie_name(state.secure_cookies);
+    let sent = jar.get(name).map(|cookie| cookie.value().to_owned());
+    let ended = sent
+        .as_deref()
+        .and_then(|session_id| state.store.end_session(session_id));
     state.event(EventKind::LoggedOut {
         username: ended.map(|s| s.username),
         client_id: client.map(|c| c.client_id.clone()),
     });
-    // With the attributes it was set with: a browser ignores a `__Host-`
-    // cookie, even an expired one that removes it, without `Secure`.
-    let jar = jar.remove(
-        Cookie::build(session_cookie_name(state.secure_cookies))
-            .path("/")
-            .secure(state.secure_cookies),
-    );
+    // Only a request that carries the cookie removes it. A cross-site POST
+    // does not carry a `SameSite=Lax` cookie, yet a `Set-Cookie` on its
+    // answer would still delete it: any page could log the user out.
+    let jar = match sent {
+        // With the attributes it was set with: a browser ignores a
+        // `__Host-` cookie, even an expired one that removes it, without
+        // `Secure`.
+        Some(_) => jar.remove(Cookie::build(name).path("/").secure(state.secure_cookies)),
+        None => jar,
+    };
     let response = match return_to {
         Some(url) => redirect(&url, after_post),
         None => html(StatusCode::OK, pages::logged_out(), Framing::Deny),

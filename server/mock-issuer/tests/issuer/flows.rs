@@ -841,6 +841,52 @@ async fn a_logout_confirmation_posted_by_another_site_is_refused() {
 }
 
 #[tokio::test]
+async fn a_cross_site_logout_post_without_the_session_cookie_changes_no_cookie() {
+    let issuer = spawn().await;
+    let tokens = issuer.first_authorization(&request()).await;
+    // A form on another site: the browser sends no `SameSite=Lax` cookie
+    // with it, but would apply any `Set-Cookie` of the answer.
+    let cross_site = new_client();
+    let form = [
+        ("client_id", "demo-spa"),
+        ("post_logout_redirect_uri", "http://localhost:3000/"),
+        ("decision", "logout"),
+        ("csrf", ""),
+    ];
+    for path in ["/oidc/logout", "/oidc/logout/confirm"] {
+        let response = cross_site
+            .post(issuer.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(&form))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        let set_cookies: Vec<_> = response.headers().get_all("set-cookie").iter().collect();
+        assert!(set_cookies.is_empty(), "{path}: {set_cookies:?}");
+    }
+    assert!(still_logged_in(&issuer).await);
+
+    // The browser's own logout, with its cookie, does remove it.
+    let response = issuer
+        .post_form(
+            "/oidc/logout",
+            &[
+                ("id_token_hint", tokens["id_token"].as_str()),
+                ("post_logout_redirect_uri", "http://localhost:3000/"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let removed = set_cookie(&response).expect("the session cookie is removed");
+    assert!(
+        removed.to_ascii_lowercase().contains("max-age=0"),
+        "{removed}"
+    );
+    assert!(!still_logged_in(&issuer).await);
+}
+
+#[tokio::test]
 async fn stay_logged_in_returns_to_the_registered_url_with_the_session_intact() {
     let issuer = spawn().await;
     issuer.first_authorization(&request()).await;
