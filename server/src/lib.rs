@@ -99,7 +99,9 @@ pub async fn run(config: Config) -> Result<(), RunError> {
     let mut tasks = JoinSet::new();
     for (name, listener, router) in listeners {
         tasks.spawn(async move {
-            axum::serve(listener, router)
+            // The peer's address: the issuer counts login failures by it.
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service)
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .map_err(|source| RunError::Serve { name, source })

@@ -61,6 +61,8 @@ sections! {
     RFC6749_ACCESS_TOKEN_RESPONSE = "RFC 6749 §4.2.2", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2";
     /// The implicit grant's error response (`error`, `error_description`).
     RFC6749_ERROR_RESPONSE = "RFC 6749 §4.2.2.1", "https://www.rfc-editor.org/rfc/rfc6749#section-4.2.2.1";
+    /// Guessing passwords and tokens, which the server must prevent.
+    RFC6749_CREDENTIALS_GUESSING = "RFC 6749 §10.10", "https://www.rfc-editor.org/rfc/rfc6749#section-10.10";
     /// Cross-site request forgery, and `state` against it.
     RFC6749_CSRF = "RFC 6749 §10.12", "https://www.rfc-editor.org/rfc/rfc6749#section-10.12";
     /// A resource server's `WWW-Authenticate` challenge, with its error

@@ -17,7 +17,7 @@
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
 //! | `POST /dev/revoke-consent` | `{"username": "alice", "client_id": "demo-spa"}` (each optional) | forget matching consents |
 //! | `POST /dev/end-sessions` | `{}` | log everyone out |
-//! | `POST /dev/reset` | `{}` | back to the configured tenant: no fault, no latency, configured lifetimes, no session, no consent, empty event log (keys are kept) |
+//! | `POST /dev/reset` | `{}` | back to the configured tenant: no fault, no latency, configured lifetimes, no session, no consent, no login failures counted, empty event log (keys are kept) |
 //!
 //! `F` is `{"error": E}` with `E` one of `login_required`,
 //! `consent_required`, `interaction_required`, `access_denied`,

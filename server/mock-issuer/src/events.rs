@@ -150,6 +150,12 @@ pub enum EventKind {
         /// Only when the username exists: a mistyped one may be a password.
         username: Option<String>,
     },
+    /// A login not checked: too many failures for its username or address
+    /// (429), or every password check busy (503).
+    LoginThrottled {
+        /// The `Retry-After` given.
+        retry_after_secs: u64,
+    },
     /// The consent page was shown.
     ConsentShown {
         /// Who.

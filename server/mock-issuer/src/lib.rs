@@ -20,7 +20,14 @@
 //!
 //! # Hardening
 //!
+//! - Every route answers only requests whose `Host` is the issuer URL's
+//!   authority (421 otherwise): no DNS rebinding.
 //! - Every OAuth route answers `Cache-Control: no-store` (RFC 6749 §5.1).
+//! - Password checks are bounded, and repeated failures per username and
+//!   per client address are slowed, then answered 429 with `Retry-After`
+//!   (RFC 6749 §10.10; module `throttle`).
+//! - A logout removes the session cookie only when it was sent, so a
+//!   cross-site POST (which carries no `SameSite=Lax` cookie) changes none.
 //! - The login and consent pages of a request answer only the browser that
 //!   sent it (a cookie bound to the pending request: no login CSRF), check a
 //!   CSRF token, and start a new session id at login (no session fixation).
@@ -80,6 +87,7 @@ mod site;
 mod spawn;
 mod store;
 pub mod tenant;
+mod throttle;
 mod tokens;
 mod userinfo;
 

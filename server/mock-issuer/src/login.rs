@@ -1,9 +1,12 @@
 //! The login page of a pending authorization request.
 
+use std::net::SocketAddr;
+
 use axum::{
+    Extension,
     body::Bytes,
-    extract::{RawQuery, State},
-    http::{HeaderMap, StatusCode},
+    extract::{ConnectInfo, RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
@@ -21,6 +24,7 @@ use super::{
     respond::{Framing, PageError, html},
     store::Session,
     tenant::verify_password,
+    throttle::Throttled,
 };
 
 /// `GET /login?request=<id>`: the login form of a pending request.
@@ -50,9 +54,13 @@ pub async fn login_get(
 
 /// `POST /login`: checks the password, starts a new session (a new id, so a
 /// session id planted before login is useless: session fixation), then
-/// continues the authorization request.
+/// continues the authorization request. Floods are throttled first
+/// ([`crate::throttle`]): the client address is the TCP peer's, when the
+/// server was started with connect info (as [`spawn`](crate::spawn) and
+/// the demo do).
 pub async fn login_post(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     jar: CookieJar,
     body: Bytes,
@@ -67,13 +75,60 @@ pub async fn login_post(
         .ok_or(PageError::Expired)?;
     let username = field("username").unwrap_or_default();
     let password = field("password").unwrap_or_default().to_owned();
+    let page = |status, error: &str| {
+        let page = pages::login(
+            client,
+            id,
+            &pending.csrf,
+            username,
+            Some(error),
+            &state.tenant.users,
+        );
+        html(status, page, Framing::Deny)
+    };
+    let throttled = |refusal: Throttled| {
+        state.event_on(
+            pending.request.oauth_state(),
+            EventKind::LoginThrottled {
+                retry_after_secs: refusal.retry_after_secs(),
+            },
+        );
+        let (status, sentence) = match refusal {
+            Throttled::LockedOut { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many failed logins. Try again in {retry_after_secs} seconds."),
+            ),
+            Throttled::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Too many logins at once. Try again in a moment.".to_owned(),
+            ),
+        };
+        let mut response = page(status, &sentence);
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(refusal.retry_after_secs()),
+        );
+        Ok(response)
+    };
+
+    let address = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let attempt = match state.throttle.admit(username, address, state.now()) {
+        Ok(attempt) => attempt,
+        Err(refusal) => return throttled(refusal),
+    };
     let user = state.tenant.user(username);
     // An unknown user costs one Argon2 check too, so timing does not tell
     // which usernames exist.
     let hash = user.map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
-    let verified = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .unwrap_or(false);
+    let verified = {
+        let _slot = match state.throttle.check_slot().await {
+            Ok(slot) => slot,
+            Err(refusal) => return throttled(refusal),
+        };
+        tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+            .await
+            .unwrap_or(false)
+    };
     let Some(user) = user.filter(|_| verified) else {
         state.event_on(
             pending.request.oauth_state(),
@@ -81,16 +136,13 @@ pub async fn login_post(
                 username: user.map(|u| u.username.clone()),
             },
         );
-        let page = pages::login(
-            client,
-            id,
-            &pending.csrf,
-            username,
-            Some("Wrong username or password."),
-            &state.tenant.users,
-        );
-        return Ok(html(StatusCode::BAD_REQUEST, page, Framing::Deny));
+        let slowdown = state.throttle.failed(attempt, state.now());
+        if !slowdown.is_zero() {
+            tokio::time::sleep(slowdown).await;
+        }
+        return Ok(page(StatusCode::BAD_REQUEST, "Wrong username or password."));
     };
+    state.throttle.succeeded(attempt);
 
     if let Some(old) = jar.get(session_cookie_name(state.secure_cookies)) {
         state.store.end_session(old.value());

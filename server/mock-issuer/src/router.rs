@@ -60,6 +60,7 @@ use crate::{
     site,
     store::{self, Store},
     tenant::{self, Lifetimes, Tenant, TenantError},
+    throttle::LoginThrottle,
     userinfo,
 };
 
@@ -141,6 +142,7 @@ pub(crate) struct Shared {
     pub store: Store,
     pub dev: DevSettings,
     pub events: EventLog,
+    pub throttle: LoginThrottle,
     pub clock: Arc<dyn Clock>,
     /// Argon2 hash of a random password, checked for unknown usernames so
     /// that a login takes as long whether the user exists or not.
@@ -223,6 +225,7 @@ pub async fn router_with_clock(
         store: Store::default(),
         dev: DevSettings::default(),
         events: EventLog::default(),
+        throttle: LoginThrottle::default(),
         clock,
         dummy_hash,
         dev_controls: config.dev_controls,

@@ -34,7 +34,9 @@ pub async fn spawn(config: IssuerConfig) -> Result<SpawnedIssuer, IssuerSetupErr
     .await?;
     let (shutdown, signal) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router)
+        // The peer's address counts login failures per client.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(async {
                 let _ = signal.await;
             })

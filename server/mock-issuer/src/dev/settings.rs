@@ -197,6 +197,7 @@ pub(super) async fn reset_post(State(state): State<AppState>) -> Json<serde_json
     state.store.end_all_sessions();
     state.store.clear_pending();
     state.store.revoke(None, None);
+    state.throttle.clear();
     state.events.clear();
     state.event(EventKind::DevControl {
         control: "reset",

@@ -62,6 +62,9 @@ impl EventKind {
                 Some(username) => format!("Wrong password for {username}"),
                 None => "Unknown username or wrong password".to_owned(),
             },
+            Self::LoginThrottled { retry_after_secs } => format!(
+                "Login not checked: too many attempts; the browser may retry in {retry_after_secs} s"
+            ),
             Self::ConsentShown {
                 username,
                 client_id,
@@ -149,6 +152,7 @@ impl EventKind {
             Self::ClientRefused { .. }
             | Self::RequestRefused { .. }
             | Self::LoginFailed { .. }
+            | Self::LoginThrottled { .. }
             | Self::ConsentDenied { .. }
             | Self::LogoutRefused { .. }
             | Self::FaultInjected { .. } => Verdict::Refused,
@@ -180,6 +184,7 @@ impl EventKind {
             | Self::LoginShown { .. }
             | Self::LoginSucceeded { .. }
             | Self::LoginFailed { .. } => Some(spec::OIDC_AUTHENTICATION),
+            Self::LoginThrottled { .. } => Some(spec::RFC6749_CREDENTIALS_GUESSING),
             Self::ConsentShown { .. }
             | Self::ConsentRemembered { .. }
             | Self::ConsentGranted { .. }

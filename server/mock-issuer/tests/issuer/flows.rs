@@ -2,7 +2,7 @@
 //! `max_age`, `web_message`, sessions, UserInfo and logout, through a real
 //! listener and a cookie-keeping client that follows no redirect.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::support::*;
 use axum::http::StatusCode;
@@ -238,6 +238,72 @@ async fn a_wrong_password_shows_the_form_again_and_starts_no_session() {
         error_at(issuer.authorize(&silent()).await, SILENT_CALLBACK).await,
         "login_required"
     );
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_are_slowed_then_refused_429_until_the_wait_is_over() {
+    let issuer = spawn().await;
+    let login = location(&issuer.authorize(&request()).await);
+    let mut took = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let response = issuer.log_in(&login, "alice", "guess").await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        took.push(started.elapsed());
+    }
+    // The first three are answered at once, the fourth after a second.
+    assert!(
+        took[..3].iter().all(|t| *t < Duration::from_millis(900)),
+        "{took:?}"
+    );
+    assert!(took[3] >= Duration::from_secs(1), "{took:?}");
+
+    // Locked out: even the right password is not checked, and the answer
+    // says when to come back (RFC 6585 §4).
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(response.headers(), "retry-after"), "30");
+    assert!(set_cookie(&response).is_none());
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("Too many failed logins. Try again in 30 seconds."),
+        "{page}"
+    );
+    // From this client, another user is refused too (the address is counted).
+    let response = issuer.log_in(&login, "bob", "builder").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    issuer.clock.advance(Duration::from_secs(30));
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "a correct login after the wait"
+    );
+    assert!(set_cookie(&response).is_some());
+    let events: teaching::dev_controls::IssuerEvents =
+        issuer.get("/dev/events").await.json().await.unwrap();
+    let throttled = events
+        .events
+        .iter()
+        .filter(|e| e.kind == "login_throttled")
+        .count();
+    assert_eq!(throttled, 2, "both refusals are among the decisions");
+}
+
+#[tokio::test]
+async fn a_reset_forgets_the_login_failures() {
+    let issuer = spawn().await;
+    let login = location(&issuer.authorize(&request()).await);
+    for _ in 0..5 {
+        issuer.log_in(&login, "alice", "guess").await;
+    }
+    let locked = issuer.log_in(&login, "alice", "wonderland").await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    issuer.post_json("/dev/reset", serde_json::json!({})).await;
+    let login = location(&issuer.authorize(&request()).await);
+    let response = issuer.log_in(&login, "alice", "wonderland").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

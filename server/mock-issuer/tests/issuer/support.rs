@@ -100,7 +100,8 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut IssuerConfig)) -> TestIssuer {
     let router = mock_issuer::router_with_clock(&config, clock.clone() as Arc<dyn Clock>)
         .await
         .unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     TestIssuer {
         base,
         client: new_client(),
