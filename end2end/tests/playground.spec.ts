@@ -146,6 +146,29 @@ test("disarm all clears the issuer's armed faults", async ({ page, request }) =>
   await expect(page.getByTestId("event-log")).toContainText("Dev controls: every fault disarmed");
 });
 
+test("a spec link from the issuer is shown only when it is http or https", async ({ page }) => {
+  const hostile = ["javascript:alert(document.domain)", " JAVA\tSCRIPT:alert(1)", "data:text/html,<script>alert(1)</script>"];
+  await page.route(`${ISSUER}/dev/faults`, async (route) => {
+    if (route.request().method() !== "GET") return route.fallback();
+    const response = await route.fetch();
+    const body = await response.json();
+    hostile.forEach((url, i) => (body.catalogue[i].spec_url = url));
+    await route.fulfill({ response, json: body });
+  });
+  await page.goto("/playground");
+  await waitForHydration(page);
+  const faults = page.getByTestId("fault");
+  await expect(faults.first()).toBeVisible();
+  for (let i = 0; i < hostile.length; i++) {
+    // The citation stays, as text.
+    await expect(faults.nth(i).locator(".hint").last()).not.toHaveText("");
+    await expect(faults.nth(i).locator("a")).toHaveCount(0);
+  }
+  const links = await faults.locator("a").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).protocol));
+  expect(links.length).toBeGreaterThan(0);
+  expect(new Set(links)).toEqual(new Set(["https:"]));
+});
+
 test("the issuer's refusal to arm a fault is shown as it gave it", async ({ page }) => {
   await page.route(`${ISSUER}/dev/faults`, async (route) => {
     if (route.request().method() !== "POST") return route.fallback();

@@ -37,6 +37,11 @@ pub struct SpaConfig {
     /// issuer URL (everything else comes from its discovery document), the
     /// SPA's client_id, the API's identifier and URL, the scopes.
     pub client: ClientConfig,
+    /// Origins beyond the provider's and the API's that the pages may
+    /// fetch from (their `connect-src`): a provider whose discovery puts
+    /// its JWKS or UserInfo elsewhere, as Google's does
+    /// (`https://www.googleapis.com`).
+    pub connect_src: Vec<String>,
 }
 
 /// The mock authorization server: where it listens, and the
@@ -89,6 +94,7 @@ impl Default for SpaConfig {
                 api_url: DEFAULT_API_URL.into(),
                 ..ClientConfig::new(DEFAULT_ISSUER, "demo-spa")
             },
+            connect_src: Vec::new(),
         }
     }
 }
@@ -127,6 +133,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("SPA_AUDIENCE", "spa.client.audience (empty: none)"),
     ("SPA_SCOPE", "spa.client.scope"),
     ("SPA_API_URL", "spa.client.api_url"),
+    (
+        "SPA_CONNECT_SRC",
+        "spa.connect_src (comma-separated origins)",
+    ),
     ("ISSUER_ENABLED", "issuer.enabled"),
     ("ISSUER_ADDR", "issuer.addr"),
     ("ISSUER_URL", "issuer.mock.url"),
@@ -224,6 +234,9 @@ impl Config {
         }
         set_parsed(env, "SPA_SCOPE", &mut client.scope)?;
         set_string(env, "SPA_API_URL", &mut client.api_url);
+        if let Some(origins) = env("SPA_CONNECT_SRC") {
+            self.spa.connect_src = comma_list(&origins);
+        }
         set_bool(env, "ISSUER_ENABLED", &mut self.issuer.enabled)?;
         set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
         set_string(env, "ISSUER_URL", &mut self.issuer.mock.url);
@@ -249,12 +262,7 @@ impl Config {
         set_string(env, "API_ISSUER", &mut self.api.token.issuer);
         set_string(env, "API_AUDIENCE", &mut self.api.token.audience);
         if let Some(origins) = env("API_ALLOWED_ORIGINS") {
-            self.api.allowed_origins = origins
-                .split(',')
-                .map(str::trim)
-                .filter(|o| !o.is_empty())
-                .map(str::to_owned)
-                .collect();
+            self.api.allowed_origins = comma_list(&origins);
         }
         if let Some(algorithms) = env("API_ALGORITHMS") {
             self.api.token.algorithms = algorithms
@@ -305,6 +313,31 @@ impl Config {
             dev_controls,
         }
     }
+
+    /// The SPA pages' content security policy: the provider, the API and
+    /// `spa.connect_src` (each must be an http(s) URL).
+    pub fn page_policy(
+        &self,
+        options: &leptos::config::LeptosOptions,
+    ) -> Result<crate::spa::PagePolicy, crate::spa::BadOrigin> {
+        let client = &self.spa.client;
+        crate::spa::PagePolicy::new(
+            &client.issuer,
+            &client.api_url,
+            &self.spa.connect_src,
+            options,
+        )
+    }
+}
+
+/// `a, b,,c` as `["a", "b", "c"]`.
+fn comma_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn set_string(env: &impl Fn(&str) -> Option<String>, name: &str, target: &mut String) {

@@ -81,7 +81,15 @@ pub async fn run(config: Config) -> Result<(), RunError> {
             .map_err(|e| RunError::Leptos(e.to_string()))?
             .leptos_options;
         let addr = options.site_addr;
-        servers.push(("SPA", addr, spa::router(options, config.spa_app_config())));
+        let policy = config.page_policy(&options).map_err(|e| RunError::Setup {
+            name: "SPA",
+            source: e.into(),
+        })?;
+        servers.push((
+            "SPA",
+            addr,
+            spa::router(options, config.spa_app_config(), policy),
+        ));
     }
     if servers.is_empty() {
         return Err(RunError::NothingEnabled);

@@ -204,13 +204,18 @@ pub fn EventRow(outcome: Outcome, spec: Option<SpecRef>, children: Children) -> 
 }
 
 /// A link to a section of a specification, opened in a new tab, which it
-/// says to a screen reader.
+/// says to a screen reader; the citation alone when its address is no web
+/// link ([`SpecRef::new`]).
 #[component]
 pub fn SpecLink(spec: SpecRef, #[prop(optional)] class: Option<&'static str>) -> impl IntoView {
-    view! {
-        <a class=class href=spec.url target="_blank" rel="noopener noreferrer">
-            {spec.cite}<span class="visually-hidden">" (opens in a new tab)"</span>
-        </a>
+    match spec.url {
+        Some(url) => view! {
+            <a class=class href=url target="_blank" rel="noopener noreferrer">
+                {spec.cite}<span class="visually-hidden">" (opens in a new tab)"</span>
+            </a>
+        }
+        .into_any(),
+        None => view! { <span class=class>{spec.cite}</span> }.into_any(),
     }
 }
 
@@ -219,21 +224,26 @@ pub fn SpecLink(spec: SpecRef, #[prop(optional)] class: Option<&'static str>) ->
 #[derive(Debug, Clone)]
 pub struct SpecRef {
     cite: String,
-    url: String,
+    url: Option<String>,
 }
 
 impl From<Section> for SpecRef {
     fn from(section: Section) -> Self {
         Self {
             cite: section.cite.to_owned(),
-            url: section.url.to_owned(),
+            url: Some(section.url.to_owned()),
         }
     }
 }
 
 impl SpecRef {
-    /// A section as the issuer's dev controls send it (`spec`, `spec_url`).
-    pub fn new(cite: String, url: String) -> Self {
-        Self { cite, url }
+    /// A section as the issuer's dev controls send it (`spec`, `spec_url`):
+    /// a URL that is not `http:` or `https:` (a `javascript:` one from a
+    /// hostile issuer) is dropped, not linked ([`teaching::spec::web_link`]).
+    pub fn new(cite: String, url: &str) -> Self {
+        Self {
+            cite,
+            url: teaching::spec::web_link(url),
+        }
     }
 }

@@ -166,7 +166,7 @@ where
                         {info.caught_by.map(|c| view! {
                             <p class="hint" data-testid="caught-by">"Must be refused by: " <strong>{c.label}</strong></p>
                         })}
-                        <p class="hint"><SpecLink spec=SpecRef::new(info.spec, info.spec_url)/></p>
+                        <p class="hint"><SpecLink spec=SpecRef::new(info.spec, &info.spec_url)/></p>
                         <button type="button" on:click=on_click aria-label=format!("Arm {name}")>"Arm"</button>
                     </li>
                 }
@@ -295,7 +295,7 @@ fn IssuerDecision(event: IssuerEvent, #[prop(optional)] lane: bool) -> impl Into
     let spec = event
         .spec
         .zip(event.spec_url)
-        .map(|(cite, url)| SpecRef::new(cite, url));
+        .map(|(cite, url)| SpecRef::new(cite, &url));
     // In the timeline the lane says whose it is, and the request is
     // followed from the lists above.
     let tag = event.tx.filter(|_| !lane);

@@ -42,6 +42,21 @@ impl Cited for IdTokenCheck {
     }
 }
 
+/// `url` as a link a page may show for a section read from elsewhere (the
+/// issuer's dev controls): only an `http:` or `https:` URL, after the
+/// clean-up a browser does first (the URL Standard strips leading and
+/// trailing C0 controls and spaces, and every tab and newline), so that
+/// `java\tscript:` or ` javascript:` is refused like `javascript:`.
+pub fn web_link(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")).then_some(cleaned)
+}
+
 /// Declares each citation as a constant, and [`ALL`] with every one of them,
 /// so the unit tests can check each citation against its URL.
 macro_rules! sections {
@@ -203,6 +218,36 @@ mod tests {
                 .unwrap_or_else(|| panic!("{section:?} is not on {page}"));
             let listed = anchors.iter().find(|(a, _)| *a == anchor).map(|(_, n)| *n);
             assert_eq!(listed, Some(number), "{section:?}");
+        }
+    }
+
+    #[test]
+    fn only_http_and_https_urls_become_links() {
+        for url in [
+            "https://www.rfc-editor.org/rfc/rfc6749#section-10.10",
+            "http://localhost:9000/spec",
+            "HTTPS://example.com/",
+        ] {
+            assert_eq!(web_link(url).as_deref(), Some(url));
+        }
+        assert_eq!(
+            web_link(" https://a.example/\n").as_deref(),
+            Some("https://a.example/")
+        );
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "//evil.example/",
+            "/relative",
+            "",
+            "https",
+        ] {
+            assert_eq!(web_link(url), None, "{url:?}");
         }
     }
 

@@ -8,6 +8,13 @@ use leptos::config::LeptosOptions;
 use server::config::Config;
 use tower::ServiceExt;
 
+/// The SPA's router for `config`, as the demo builds it.
+fn spa(config: &Config) -> axum::Router {
+    let options = LeptosOptions::builder().output_name("implicit").build();
+    let policy = config.page_policy(&options).unwrap();
+    server::spa::router(options, config.spa_app_config(), policy)
+}
+
 async fn get(router: axum::Router, uri: &str) -> (StatusCode, String) {
     let response = router
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
@@ -68,8 +75,7 @@ async fn the_demo_does_not_start_with_dev_controls_beyond_loopback_unless_told()
 async fn the_spa_shell_embeds_its_settings_for_the_browser() {
     let mut config = Config::default();
     config.spa.client.issuer = "https://issuer.example/</script>".into();
-    let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, config.spa_app_config());
+    let router = spa(&config);
 
     let (status, html) = get(router, "/").await;
     assert_eq!(status, StatusCode::OK);
@@ -93,7 +99,7 @@ async fn the_spa_shell_embeds_its_settings_for_the_browser() {
 /// opening tag.
 fn nonce_and_scripts(policy: &str, html: &str) -> (String, Vec<String>) {
     assert!(policy.contains("script-src 'self' 'nonce-"), "{policy}");
-    assert!(policy.contains("object-src 'none'"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
     let nonce = policy
         .split("'nonce-")
         .nth(1)
@@ -115,8 +121,7 @@ fn nonce_and_scripts(policy: &str, html: &str) -> (String, Vec<String>) {
 
 #[tokio::test]
 async fn every_spa_page_runs_only_scripts_that_carry_its_nonce_and_cannot_be_framed_by_others() {
-    let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, Config::default().spa_app_config());
+    let router = spa(&Config::default());
     let mut nonces = Vec::new();
     for path in ["/", "/callback", "/no/such/page"] {
         let response = router
@@ -154,9 +159,64 @@ async fn every_spa_page_runs_only_scripts_that_carry_its_nonce_and_cannot_be_fra
 }
 
 #[tokio::test]
-async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
+async fn the_spa_page_policy_lists_the_provider_and_the_api_and_nothing_more() {
+    let mut config = Config::default();
+    config.spa.connect_src = vec!["https://www.googleapis.com/oauth2/v3/certs".into()];
+    let response = spa(&config)
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let directive = |name: &str| -> Vec<String> {
+        let found = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.split(' ').next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in {csp}"));
+        found.split(' ').skip(1).map(str::to_owned).collect()
+    };
+    assert_eq!(directive("default-src"), ["'none'"]);
+    assert_eq!(
+        directive("connect-src"),
+        [
+            "'self'",
+            "http://localhost:9000",
+            "http://localhost:8000",
+            "https://www.googleapis.com"
+        ]
+    );
+    assert_eq!(directive("frame-src"), ["'self'", "http://localhost:9000"]);
+    assert_eq!(
+        directive("form-action"),
+        ["'self'", "http://localhost:9000"]
+    );
+    assert_eq!(
+        directive("img-src"),
+        ["'self'", "data:", "http://localhost:9000", "https:"]
+    );
+    assert_eq!(directive("style-src"), ["'self'"]);
+    assert_eq!(directive("base-uri"), ["'none'"]);
+    assert_eq!(directive("frame-ancestors"), ["'self'"]);
+
+    // A setting that is no origin cannot add a directive of its own.
     let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, Config::default().spa_app_config());
+    for bad in [
+        "https://a.example; script-src *",
+        "javascript:x",
+        "not a url",
+    ] {
+        config.spa.connect_src = vec![bad.into()];
+        let error = config.page_policy(&options).unwrap_err().to_string();
+        assert!(error.contains("not an http(s) URL"), "{bad}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
+    let router = spa(&Config::default());
     let (status, html) = get(router, "/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"), "{html}");
@@ -164,8 +224,7 @@ async fn an_unknown_spa_path_is_a_404_page_not_an_error() {
 
 #[tokio::test]
 async fn the_silent_callback_page_runs_only_its_own_script_and_only_in_our_frames() {
-    let options = LeptosOptions::builder().output_name("implicit").build();
-    let router = server::spa::router(options, Config::default().spa_app_config());
+    let router = spa(&Config::default());
     let response = router
         .oneshot(
             Request::get("/silent-callback.html")

@@ -40,7 +40,8 @@ pub(crate) async fn response_from_hidden_iframe(
         .body()
         .ok_or_else(|| BrowserError("no body".into()))?;
     let iframe: web_sys::HtmlIFrameElement = document.create_element("iframe")?.unchecked_into();
-    iframe.set_attribute("style", "display:none")?;
+    // `hidden`, not an inline style: the page policy allows no inline style.
+    iframe.set_attribute("hidden", "")?;
     iframe.set_attribute("aria-hidden", "true")?;
     iframe.set_attribute("title", "silent authentication")?;
     iframe.set_attribute("data-silent-auth", "")?;
