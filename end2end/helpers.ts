@@ -29,6 +29,8 @@ export type FaultInfo = {
   fault: { error: string } | { tamper: string };
   description: string;
   caught_by?: { check: string; label: string };
+  expected?: "accepted" | { refused_by: string };
+  conformance_test?: string;
   spec: string;
   spec_url: string;
 };

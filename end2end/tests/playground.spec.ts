@@ -33,6 +33,8 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
     await expect(row).toContainText(info.description);
     await expect(row.getByRole("link", { name: info.spec })).toHaveAttribute("href", info.spec_url);
     if (info.caught_by) await expect(row.getByTestId("caught-by")).toContainText(info.caught_by.label);
+    if (info.conformance_test) await expect(row.getByTestId("conformance-test")).toHaveText(`OpenID RP test: ${info.conformance_test}`);
+    await expect(row.getByTestId("must-accept")).toHaveCount(info.expected === "accepted" ? 1 : 0);
   }
   await expect(page.getByTestId("armed-faults")).toContainText("Nothing armed");
 

@@ -70,12 +70,69 @@ test("a second login skips the consent page", async ({ page }) => {
 
 // Each tampering of the issuer's dev controls is caught by the check its
 // catalogue (GET /dev/faults) names; the first test keeps this list complete.
-const tamperings = ["wrong_nonce", "bad_signature", "wrong_aud", "wrong_iss", "expired", "missing_at_hash", "wrong_at_hash"];
+// They mirror the OpenID Foundation's RP conformance tests (named in the
+// catalogue); the two a correct client must accept are tested after.
+const tamperings = [
+  "wrong_nonce",
+  "bad_signature",
+  "alg_none",
+  "hs256_public_key",
+  "hs256_client_id",
+  "kid_absent_multiple_jwks",
+  "wrong_aud",
+  "extra_aud",
+  "wrong_iss",
+  "expired",
+  "missing_iat",
+  "iat_future",
+  "missing_sub",
+  "missing_at_hash",
+  "wrong_at_hash",
+];
+const acceptable = ["kid_absent_single_jwks", "iat_within_skew"];
 
 test("there is a test below for every tampering in the issuer's fault catalogue", async ({ request }) => {
-  const listed = (await faultCatalogue(request)).flatMap((info) => ("tamper" in info.fault ? [info.fault.tamper] : []));
-  expect(listed.sort()).toEqual([...tamperings].sort());
+  const catalogue = await faultCatalogue(request);
+  const listed = (expected: string) =>
+    catalogue.flatMap((info) => ("tamper" in info.fault && info.expected === expected ? [info.fault.tamper] : []));
+  expect(listed("accepted").sort()).toEqual([...acceptable].sort());
+  const refused = catalogue.flatMap((info) =>
+    "tamper" in info.fault && info.expected !== "accepted" ? [info.fault.tamper] : [],
+  );
+  expect(refused.sort()).toEqual([...tamperings].sort());
+  // Each names its OpenID RP conformance test, where one exists.
+  const named = Object.fromEntries(catalogue.flatMap((i) => ("tamper" in i.fault ? [[i.fault.tamper, i.conformance_test]] : [])));
+  expect(named).toMatchObject({
+    wrong_nonce: "rp-nonce-invalid",
+    alg_none: "rp-id_token-sig-none",
+    kid_absent_single_jwks: "rp-id_token-kid-absent-single-jwks",
+    kid_absent_multiple_jwks: "rp-id_token-kid-absent-multiple-jwks",
+    missing_sub: "rp-id_token-sub",
+    missing_iat: "rp-id_token-iat",
+    wrong_at_hash: "rp-id_token-bad-at_hash",
+  });
 });
+
+for (const tamper of acceptable) {
+  test(`a token with ${tamper} is accepted, as a correct client must, and the API takes its access token`, async ({
+    page,
+    request,
+  }) => {
+    await firstLogin(page);
+    await page.getByRole("button", { name: "Forget tokens" }).click();
+    await page.getByRole("button", { name: "Clear" }).click();
+    await armFault(request, { tamper });
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("user-name")).toBeVisible();
+    const log = page.getByTestId("event-log");
+    await expect(log).toContainText("id_token: signature valid passed");
+    await expect(log).toContainText("id_token: issued recently (iat) passed");
+    await expect(log).not.toContainText("FAILED");
+    await openPage(page, "API");
+    await page.getByRole("button", { name: "GET /api/private", exact: true }).click();
+    await expect(page.getByTestId("api-status")).toHaveText("200");
+  });
+}
 
 for (const tamper of tamperings) {
   test(`a token with ${tamper} is refused by the check the catalogue names and nothing is kept`, async ({ page, request }) => {

@@ -28,8 +28,9 @@ pub enum ProviderError {
     /// §4.3; no RS256; the response type unsupported).
     #[error(transparent)]
     Metadata(#[from] MetadataError),
-    /// The JWKS has no key that can verify the token (RFC 7517 §4.5).
-    #[error("the provider's JWKS has no RSA signing key with kid {kid:?}")]
+    /// The JWKS has no key that can verify the token (RFC 7517 §4.5): none
+    /// with its `kid`, or, for a token without one, not exactly one.
+    #[error("{}", no_key(.kid.as_deref()))]
     NoKey { kid: Option<String> },
 }
 
@@ -201,4 +202,13 @@ pub enum LogoutError {
     /// The page could not be sent to the provider.
     #[error(transparent)]
     Browser(#[from] BrowserError),
+}
+
+fn no_key(kid: Option<&str>) -> String {
+    match kid {
+        Some(kid) => format!("the provider's JWKS has no RSA signing key with kid {kid:?}"),
+        None => "the token names no kid, and the provider's JWKS does not hold exactly one RSA \
+                 signing key (OIDC Core §10.1: with several keys a kid is required)"
+            .to_owned(),
+    }
 }

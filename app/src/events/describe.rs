@@ -29,11 +29,16 @@ impl EventKind {
                     "next authorization response"
                 };
                 match fault {
-                    Fault::Tamper(tamper) => format!(
-                        "Dev controls: the issuer will tamper with the {next} that has an ID token ({}); \"{}\" must refuse it",
-                        tamper.as_str(),
-                        tamper.caught_by().label()
-                    ),
+                    Fault::Tamper(tamper) => {
+                        let verdict = match tamper.caught_by() {
+                            Some(check) => format!("\"{}\" must refuse it", check.label()),
+                            None => "a correct client accepts it".to_owned(),
+                        };
+                        format!(
+                            "Dev controls: the issuer will tamper with the {next} that has an ID token ({}); {verdict}",
+                            tamper.as_str()
+                        )
+                    }
                     Fault::Error(error) => format!(
                         "Dev controls: the issuer will answer the {next} with {}",
                         error.as_str()

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use teaching::dev_controls::{ArmedFault, EventsRead, FaultInfo, IssuerEvent, Verdict};
+use teaching::dev_controls::{
+    ArmedFault, EventsRead, Expected, Fault, FaultInfo, IssuerEvent, Verdict,
+};
 
 use crate::{
     SpaConfig,
@@ -102,7 +104,7 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
                 let (tampers, errors): (Vec<_>, Vec<_>) = listed
                     .catalogue
                     .into_iter()
-                    .partition(|info| info.caught_by.is_some());
+                    .partition(|info| matches!(info.fault, Fault::Tamper(_)));
                 let arm = move |info: &FaultInfo| {
                     let fault = info.fault;
                     move |_| dev.arm(ArmedFault::once(fault, silent_only.get_untracked()))
@@ -110,7 +112,7 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
                 view! {
                     <ArmedFaults armed=listed.armed disarm=move || dev.disarm_all()/>
                     <h2>"Tampered tokens"</h2>
-                    <p class="hint">"The issuer signs tokens that are wrong in one way. A correct client refuses them all and keeps no token."</p>
+                    <p class="hint">"The issuer signs tokens that are wrong, or merely unusual, in one way, each named after the OpenID Foundation's RP conformance test it mirrors. A correct client refuses each wrong one and keeps no token, and accepts the two unusual ones."</p>
                     <FaultList faults=tampers arm/>
                     <h2>"Error answers"</h2>
                     <p class="hint">"The issuer answers with an error instead of tokens."</p>
@@ -163,8 +165,14 @@ where
                 view! {
                     <li data-testid="fault" data-fault=name>
                         <p><code>{name}</code> " — " {info.description}</p>
+                        {info.conformance_test.map(|test| view! {
+                            <p class="hint" data-testid="conformance-test">"OpenID RP test: " <code>{test}</code></p>
+                        })}
                         {info.caught_by.map(|c| view! {
                             <p class="hint" data-testid="caught-by">"Must be refused by: " <strong>{c.label}</strong></p>
+                        })}
+                        {(info.expected == Some(Expected::Accepted)).then(|| view! {
+                            <p class="hint" data-testid="must-accept">"Must be accepted: a client that refuses it breaks at real providers."</p>
                         })}
                         <p class="hint"><SpecLink spec=SpecRef::new(info.spec, &info.spec_url)/></p>
                         <button type="button" on:click=on_click aria-label=format!("Arm {name}")>"Arm"</button>

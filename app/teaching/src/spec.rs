@@ -129,6 +129,8 @@ sections! {
     OIDC_CONSENT = "OIDC Core §3.1.2.4", "https://openid.net/specs/openid-connect-core-1_0.html#Consent";
     /// OpenID Connect's error codes (`login_required`, `consent_required`).
     OIDC_AUTHENTICATION_ERROR = "OIDC Core §3.1.2.6", "https://openid.net/specs/openid-connect-core-1_0.html#AuthError";
+    /// Signing ID tokens: with several keys in the JWKS, `kid` is required.
+    OIDC_SIGNING = "OIDC Core §10.1", "https://openid.net/specs/openid-connect-core-1_0.html#Signing";
     /// Validating an ID token.
     OIDC_ID_TOKEN_VALIDATION = "OIDC Core §3.1.3.7", "https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation";
     /// The implicit flow's ID token, `at_hash` required in it.
@@ -191,6 +193,7 @@ mod tests {
             ),
             ("openid-connect-core-1_0.html#StandardClaims", "5.1"),
             ("openid-connect-core-1_0.html#UserInfo", "5.3"),
+            ("openid-connect-core-1_0.html#Signing", "10.1"),
             ("openid-connect-core-1_0.html#RotateSigKeys", "10.1.1"),
             ("openid-connect-discovery-1_0.html#ProviderConfig", "4"),
             ("openid-connect-rpinitiated-1_0.html#RPLogout", "2"),

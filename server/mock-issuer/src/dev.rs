@@ -21,10 +21,16 @@
 //!
 //! `F` is `{"error": E}` with `E` one of `login_required`,
 //! `consent_required`, `interaction_required`, `access_denied`,
-//! `server_error`; or `{"tamper": T}` with `T` one of `wrong_nonce`,
-//! `bad_signature`, `wrong_aud`, `wrong_iss`, `expired`, `missing_at_hash`,
-//! `wrong_at_hash` (applied to every token of the response that has the
-//! claim; `bad_signature` to every token).
+//! `server_error`; or `{"tamper": T}` with `T` a [`Tamper`]: `wrong_nonce`,
+//! `bad_signature`, `alg_none`, `hs256_public_key`, `hs256_client_id`,
+//! `kid_absent_multiple_jwks`, `kid_absent_single_jwks`, `wrong_aud`,
+//! `extra_aud`, `wrong_iss`, `expired`, `missing_iat`, `iat_future`,
+//! `iat_within_skew`, `missing_sub`, `missing_at_hash`, `wrong_at_hash`,
+//! each named after the OpenID RP conformance test it mirrors in the
+//! catalogue. All but `kid_absent_single_jwks` (the JWKS then lists the
+//! signing key alone for two minutes) and `iat_within_skew` must be refused;
+//! a flipped bit breaks every token of the response, the clock faults both
+//! tokens' times, the others the ID token only.
 //!
 //! The registered web origins may call it from a browser (CORS). A
 //! state-changing request whose `Origin` is neither one of them nor the
@@ -56,7 +62,8 @@ use axum::{
 use protocol::ResponseType;
 use serde_json::json;
 pub use teaching::dev_controls::{
-    ArmedFault, CaughtBy, Fault, FaultError, FaultInfo, Faults, Tamper,
+    ArmedFault, CaughtBy, Expected, FUTURE_IAT_SECS, Fault, FaultError, FaultInfo, Faults,
+    SKEWED_IAT_SECS, Tamper,
 };
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -73,6 +80,8 @@ struct Settings {
     lifetimes: Option<Lifetimes>,
     narrow_scope: bool,
     response_iss: ResponseIss,
+    /// Until when (Unix seconds) the JWKS lists the signing key alone.
+    signing_key_only_until: u64,
 }
 
 /// The `iss` authorization responses carry (RFC 9207 §2).
@@ -131,6 +140,18 @@ impl DevSettings {
     /// The `iss` authorization responses carry.
     pub fn response_iss(&self) -> ResponseIss {
         self.lock().response_iss.clone()
+    }
+
+    /// Lists only the signing key in the JWKS until `until` (Unix seconds),
+    /// so a token without `kid` has one key to match.
+    pub fn publish_signing_key_only_until(&self, until: u64) {
+        let mut settings = self.lock();
+        settings.signing_key_only_until = settings.signing_key_only_until.max(until);
+    }
+
+    /// Whether the JWKS lists only the signing key at `now`.
+    pub fn signing_key_only(&self, now: u64) -> bool {
+        now < self.lock().signing_key_only_until
     }
 
     /// The lifetimes in force: the override, else the tenant's.

@@ -90,7 +90,13 @@ pub(super) async fn discovery_get(State(state): State<AppState>) -> Response {
 }
 
 pub(super) async fn jwks_get(State(state): State<AppState>) -> Response {
-    let mut response = Json(state.keys.jwks(state.now())).into_response();
+    let now = state.now();
+    let keys = if state.dev.signing_key_only(now) {
+        state.keys.signing_jwks()
+    } else {
+        state.keys.jwks(now)
+    };
+    let mut response = Json(keys).into_response();
     // Clients may keep the keys for five minutes: the next key is published
     // a rotation before it signs, and a client that meets an unknown kid
     // reads the keys again anyway (past its cache).

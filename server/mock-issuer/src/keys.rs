@@ -20,7 +20,7 @@
 mod signing;
 mod storage;
 
-pub use self::signing::{SigningKey, VerifyError};
+pub use self::signing::{Forgery, SigningKey, VerifyError};
 use self::storage::{
     blocking, load_or_create, manifest_of, remove_unlisted_keys, write_key, write_manifest,
 };
@@ -188,6 +188,14 @@ impl KeyRing {
                 .map(|(key, _)| key.jwk().clone()),
         );
         JwkSet { keys }
+    }
+
+    /// A JWK Set of the current key alone, as a provider with one key
+    /// publishes (the `kid_absent_single_jwks` fault).
+    pub fn signing_jwks(&self) -> JwkSet {
+        JwkSet {
+            keys: vec![self.read().current.jwk().clone()],
+        }
     }
 
     /// Every key with its state, current first.

@@ -10,8 +10,8 @@ use protocol::{
 
 use super::{
     Shared,
-    dev::Tamper,
-    keys::{KeyError, SigningKey},
+    dev::{FUTURE_IAT_SECS, SKEWED_IAT_SECS, Tamper},
+    keys::{Forgery, KeyError, SigningKey},
     request::AuthorizeRequest,
     store::{Session, random_id},
     tenant::{OIDC_SCOPES, User},
@@ -21,8 +21,13 @@ use super::{
 pub const WRONG_ISSUER: &str = "https://attacker.example/";
 /// The audience of a `wrong_aud` token.
 pub const WRONG_AUDIENCE: &str = "https://another-api.example/";
+/// The untrusted second audience of an `extra_aud` ID token.
+pub const UNTRUSTED_AUDIENCE: &str = "https://untrusted.example/";
 /// How far in the past an `expired` token expired: beyond any sane leeway.
 pub const EXPIRED_AGO_SECS: u64 = 600;
+/// How long the JWKS publishes only the signing key after a
+/// `kid_absent_single_jwks` response: time for the client to read it.
+pub const SINGLE_KEY_JWKS_SECS: u64 = 120;
 
 /// The tokens of one response.
 #[derive(Debug)]
@@ -47,7 +52,13 @@ pub fn mint(
     user: &User,
     tamper: Option<Tamper>,
 ) -> Result<Minted, KeyError> {
-    let now = state.now();
+    // The clock faults: the issuer's clock runs ahead for this response.
+    let now = state.now()
+        + match tamper {
+            Some(Tamper::IatFuture) => FUTURE_IAT_SECS,
+            Some(Tamper::IatWithinSkew) => SKEWED_IAT_SECS,
+            _ => 0,
+        };
     let lifetimes = state.lifetimes();
     let key = state.keys.current();
     let openid = request.scope.contains(Scope::OPENID);
@@ -62,7 +73,23 @@ pub fn mint(
         }
         _ => (now, now + lifetime),
     };
-    let corrupt = tamper == Some(Tamper::BadSignature);
+    // A flipped bit breaks every token; the other forgeries the ID token.
+    let access_forgery = (tamper == Some(Tamper::BadSignature)).then_some(Forgery::FlippedBit);
+    let id_forgery = match tamper {
+        Some(Tamper::BadSignature) => Some(Forgery::FlippedBit),
+        Some(Tamper::AlgNone) => Some(Forgery::AlgNone),
+        Some(Tamper::Hs256PublicKey) => Some(Forgery::Hs256PublicKey),
+        Some(Tamper::Hs256ClientId) => {
+            Some(Forgery::Hs256Secret(request.client_id.as_str().to_owned()))
+        }
+        Some(Tamper::KidAbsentMultipleJwks | Tamper::KidAbsentSingleJwks) => Some(Forgery::NoKid),
+        _ => None,
+    };
+    if tamper == Some(Tamper::KidAbsentSingleJwks) {
+        state
+            .dev
+            .publish_signing_key_only_until(state.now() + SINGLE_KEY_JWKS_SECS);
+    }
 
     let mut minted = Minted {
         params: Vec::with_capacity(6),
@@ -98,7 +125,7 @@ pub fn mint(
             azp: Some(request.client_id.clone()),
         };
         key.note_expiry(exp);
-        let token = sign(&key, corrupt, TokenType::AtJwt, &claims)?;
+        let token = sign(&key, access_forgery.clone(), TokenType::AtJwt, &claims)?;
         minted.access_token_kid = Some(key.kid().to_owned());
         minted.expires_in = Some(lifetimes.access_token_secs);
         Some(token)
@@ -116,23 +143,33 @@ pub fn mint(
             Some(Tamper::WrongNonce) => Some(Nonce::new(format!("tampered-{}", random_id()))),
             _ => request.nonce.clone(),
         };
-        let aud = match tamper {
-            Some(Tamper::WrongAud) => Audience::one("another-client"),
-            _ => Audience::one(request.client_id.as_str()),
+        let (aud, azp) = match tamper {
+            Some(Tamper::WrongAud) => (Audience::one("another-client"), None),
+            Some(Tamper::ExtraAud) => (
+                Audience::many([request.client_id.as_str(), UNTRUSTED_AUDIENCE]),
+                Some(request.client_id.clone()),
+            ),
+            _ => (Audience::one(request.client_id.as_str()), None),
         };
         let (iat, exp) = times(lifetimes.id_token_secs);
-        let claims = IdTokenClaims {
+        let mut claims = IdTokenClaims {
             auth_time: Some(session.auth_time),
             nonce,
             at_hash,
+            azp,
             // OIDC Core §5.4: with no access token to call /userinfo, the
             // claims of the requested scopes go in the ID token; Auth0 puts
             // them there in every case, and so does this issuer.
             user: user_claims(state, user, request),
             ..IdTokenClaims::new(issuer, user.sub.clone(), aud, iat, exp)
         };
+        match tamper {
+            Some(Tamper::MissingSub) => claims.sub = None,
+            Some(Tamper::MissingIat) => claims.iat = None,
+            _ => {}
+        }
         key.note_expiry(exp);
-        let token = sign(&key, corrupt, TokenType::Jwt, &claims)?;
+        let token = sign(&key, id_forgery, TokenType::Jwt, &claims)?;
         minted.id_token_kid = Some(key.kid().to_owned());
         Some(token)
     } else {
@@ -178,14 +215,13 @@ fn response_scope(state: &Shared, request: &AuthorizeRequest) -> ScopeSet {
 
 fn sign(
     key: &SigningKey,
-    corrupt: bool,
+    forgery: Option<Forgery>,
     typ: TokenType,
     claims: &impl serde::Serialize,
 ) -> Result<String, KeyError> {
-    if corrupt {
-        key.sign_jwt_corrupted(typ, claims)
-    } else {
-        key.sign_jwt(typ, claims)
+    match forgery {
+        Some(forgery) => key.sign_jwt_forged(typ, claims, forgery),
+        None => key.sign_jwt(typ, claims),
     }
 }
 

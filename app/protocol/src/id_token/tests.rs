@@ -132,10 +132,7 @@ fn each_wrong_claim_fails_its_own_check() {
     assert_eq!(failed(json!({"iss": null}), now), C::Issuer);
     assert_eq!(failed(json!({"aud": "other"}), now), C::Audience);
     assert_eq!(failed(json!({"aud": ["other", "x"]}), now), C::Audience);
-    assert_eq!(
-        failed(json!({"aud": ["spa", "api"]}), now),
-        C::AuthorizedParty
-    );
+    assert_eq!(failed(json!({"aud": ["spa", "api"]}), now), C::Audience);
     assert_eq!(failed(json!({"azp": "other"}), now), C::AuthorizedParty);
     assert_eq!(failed(json!({"nonce": "n-2"}), now), C::Nonce);
     assert_eq!(failed(json!({"nonce": null}), now), C::Nonce);
@@ -149,8 +146,19 @@ fn each_wrong_claim_fails_its_own_check() {
 }
 
 #[test]
-fn several_audiences_pass_with_this_client_as_azp() {
-    assert!(check(json!({"aud": ["spa", "api"], "azp": "spa"}), 1_000_010).is_ok());
+fn an_extra_untrusted_audience_is_refused_even_with_this_client_as_azp() {
+    // OIDC Core §3.1.3.7 step 3: additional audiences not trusted.
+    let refused = check(json!({"aud": ["spa", "api"], "azp": "spa"}), 1_000_010).unwrap_err();
+    assert_eq!(refused.failure.check, IdTokenCheck::Audience);
+    assert!(
+        refused.failure.reason.contains("\"api\""),
+        "{}",
+        refused.failure.reason
+    );
+    assert_eq!(refused.passed, [IdTokenCheck::Issuer]);
+    // This client alone, in an array, with or without azp: fine.
+    assert!(check(json!({"aud": ["spa"]}), 1_000_010).is_ok());
+    assert!(check(json!({"aud": ["spa"], "azp": "spa"}), 1_000_010).is_ok());
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use aws_lc_rs::{
     digest,
     encoding::AsDer,
+    hmac,
     rand::SystemRandom,
     rsa::KeySize,
     signature::{
@@ -111,7 +112,65 @@ impl SigningKey {
         typ: TokenType,
         claims: &impl Serialize,
     ) -> Result<String, KeyError> {
-        self.sign_jwt_inner(typ, claims, true)
+        self.sign_jwt_forged(typ, claims, Forgery::FlippedBit)
+    }
+
+    /// `claims` as a JWS made wrong in the way `forgery` says, for the dev
+    /// controls' faults that test a client's algorithm and key checks.
+    pub fn sign_jwt_forged(
+        &self,
+        typ: TokenType,
+        claims: &impl Serialize,
+        forgery: Forgery,
+    ) -> Result<String, KeyError> {
+        let header = |alg: &str, kid: bool| {
+            let mut json = serde_json::json!({ "alg": alg, "typ": typ.as_str() });
+            if kid {
+                json["kid"] = self.kid.clone().into();
+            }
+            URL_SAFE_NO_PAD.encode(json.to_string())
+        };
+        let (header, signature) = match forgery {
+            Forgery::FlippedBit => return self.sign_jwt_inner(typ, claims, true),
+            Forgery::NoKid => (header("RS256", false), Signature::Rs256),
+            Forgery::AlgNone => (header("none", false), Signature::Empty),
+            // The public key's DER bytes, as a verifier that feeds "the
+            // key" to whatever `alg` the token names would use them.
+            Forgery::Hs256PublicKey => (
+                header("HS256", true),
+                Signature::Hs256(self.pair.public_key().as_ref().to_vec()),
+            ),
+            Forgery::Hs256Secret(secret) => {
+                (header("HS256", true), Signature::Hs256(secret.into_bytes()))
+            }
+        };
+        let mut token = header;
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(serde_json::to_vec(claims)?, &mut token);
+        let signature = match signature {
+            Signature::Empty => Vec::new(),
+            Signature::Hs256(secret) => {
+                let key = hmac::Key::new(hmac::HMAC_SHA256, &secret);
+                hmac::sign(&key, token.as_bytes()).as_ref().to_vec()
+            }
+            Signature::Rs256 => self.rs256(token.as_bytes())?,
+        };
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(&signature, &mut token);
+        Ok(token)
+    }
+
+    fn rs256(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let mut signature = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message,
+                &mut signature,
+            )
+            .map_err(|_| KeyError::Crypto("signing"))?;
+        Ok(signature)
     }
 
     fn sign_jwt_inner(
@@ -129,15 +188,7 @@ impl SigningKey {
         token.push_str(header);
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
-        let mut signature = vec![0u8; self.pair.public_modulus_len()];
-        self.pair
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                token.as_bytes(),
-                &mut signature,
-            )
-            .map_err(|_| KeyError::Crypto("signing"))?;
+        let mut signature = self.rs256(token.as_bytes())?;
         if corrupt && let Some(last) = signature.last_mut() {
             *last ^= 0x01;
         }
@@ -160,6 +211,27 @@ impl SigningKey {
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         self.public.verify_sig(message, signature).is_ok()
     }
+}
+
+/// A JWS made wrong on purpose ([`SigningKey::sign_jwt_forged`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Forgery {
+    /// RS256 with one bit of the signature flipped.
+    FlippedBit,
+    /// RS256, no `kid` in the header.
+    NoKid,
+    /// `alg: none`, an empty signature (RFC 7515 §A.5).
+    AlgNone,
+    /// HS256 keyed with this key's public key bytes (algorithm confusion).
+    Hs256PublicKey,
+    /// HS256 keyed with this text (a public client's `client_id`).
+    Hs256Secret(String),
+}
+
+enum Signature {
+    Empty,
+    Hs256(Vec<u8>),
+    Rs256,
 }
 
 /// Why a token presented back to the issuer (at /userinfo, or as an

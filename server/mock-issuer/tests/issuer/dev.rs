@@ -6,12 +6,10 @@ use std::time::{Duration, Instant};
 use crate::support::*;
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
-use protocol::{
-    CompactJws, IdTokenCheck, IdTokenClaims, IdTokenExpectations, Nonce, at_hash_from_sha256,
-};
+use protocol::{Clock, CompactJws, IdTokenCheck, IdTokenClaims, Nonce, at_hash_from_sha256};
 use serde_json::{Value, json};
 use teaching::{
-    dev_controls::{IssuerEvent, IssuerEvents, Verdict},
+    dev_controls::{Expected, IssuerEvent, IssuerEvents, Verdict},
     spec::Cited,
 };
 
@@ -170,8 +168,9 @@ async fn a_silent_renewal_with_broken_tokens_reads_as_refused() {
 }
 
 /// Everything `GET /dev/faults` lists can be armed as listed, and each
-/// tampered response is refused by the very check the catalogue names when
-/// the client's own validation (the `protocol` crate the SPA runs) reads it.
+/// tampered response gets the verdict the catalogue promises when the
+/// client's own validation (the `protocol` checks the SPA runs, in its
+/// order) reads it: refused by the very check it names, or accepted.
 #[tokio::test]
 async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
     let issuer = spawn().await;
@@ -182,45 +181,67 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
     // What the SPA's playground reads it as.
     let typed: teaching::dev_controls::Faults = serde_json::from_value(listed.clone()).unwrap();
     assert_eq!(typed.catalogue.len(), catalogue.len());
-    assert_eq!(catalogue.len(), 7 + 5, "every tamper and every error");
-    for entry in catalogue {
+    assert_eq!(catalogue.len(), 17 + 5, "every tamper and every error");
+    for (entry, info) in catalogue.iter().zip(&typed.catalogue) {
         assert!(entry["spec_url"].as_str().unwrap().starts_with("https://"));
         assert!(!entry["description"].as_str().unwrap().is_empty());
         arm(&issuer, json!({ "fault": entry["fault"] })).await;
         let params = request();
         let answer = fragment(&location(&issuer.authorize(&params).await), CALLBACK);
-        let Some(caught_by) = entry.get("caught_by") else {
+        let Some(expected) = info.expected else {
             assert_eq!(answer["error"], entry["fault"]["error"]);
             continue;
         };
-        let (access, id) = (&answer["access_token"], &answer["id_token"]);
-        let expected_check: IdTokenCheck =
-            serde_json::from_value(caught_by["check"].clone()).unwrap();
-        assert_eq!(caught_by["label"], expected_check.label());
-        let nonce = Nonce::new(param(&params, "nonce"));
-        let access_sha256 = sha256(access);
-        let expectations = IdTokenExpectations {
-            issuer: &issuer.base,
-            client_id: CLIENT_ID,
-            nonce: &nonce,
-            access_token_sha256: Some(&access_sha256),
-            now: now_secs(),
-            clock_skew: 60,
-            max_age_of_iat: 600,
-        };
-        let claims = CompactJws::<IdTokenClaims>::parse(id).unwrap().claims;
-        let refused_by = match protocol::check_claims(&claims, &expectations) {
-            // The claims are fine: only the signature can be wrong.
-            Ok(_) => {
-                let verified = issuer.decode(id, CLIENT_ID).await;
-                let kind = verified.err().map(|e| e.into_kind());
-                assert_eq!(kind, Some(ErrorKind::InvalidSignature), "{entry}");
-                IdTokenCheck::Signature
+        let verdict = client_verdict(
+            &issuer,
+            &answer["id_token"],
+            &answer["access_token"],
+            param(&params, "nonce"),
+        )
+        .await;
+        match expected {
+            Expected::RefusedBy(check) => {
+                assert_eq!(verdict, Err(check), "{entry}");
+                assert_eq!(entry["caught_by"]["label"], check.label());
             }
-            Err(refused) => refused.failure.check,
-        };
-        assert_eq!(refused_by, expected_check, "{entry}");
+            Expected::Accepted => assert_eq!(verdict, Ok(()), "{entry}"),
+        }
     }
+}
+
+#[tokio::test]
+async fn untampered_tokens_pass_every_client_check() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    let params = request();
+    let answer = fragment(&location(&issuer.authorize(&params).await), CALLBACK);
+    let verdict = client_verdict(
+        &issuer,
+        &answer["id_token"],
+        &answer["access_token"],
+        param(&params, "nonce"),
+    );
+    assert_eq!(verdict.await, Ok(()));
+}
+
+#[tokio::test]
+async fn a_token_without_kid_finds_a_single_key_only_for_a_while_after_its_fault() {
+    let issuer = spawn().await;
+    issuer.first_authorization(&request()).await;
+    assert_eq!(published_keys(&issuer).await, 2, "current and next");
+    arm(
+        &issuer,
+        json!({"fault": {"tamper": "kid_absent_single_jwks"}}),
+    )
+    .await;
+    let tokens = issuer.silent_authorization(&request()).await;
+    let header = CompactJws::<Value>::parse(&tokens["id_token"])
+        .unwrap()
+        .header;
+    assert_eq!(header.kid, None);
+    assert_eq!(published_keys(&issuer).await, 1, "the signing key alone");
+    issuer.clock.advance(Duration::from_secs(121));
+    assert_eq!(published_keys(&issuer).await, 2);
 }
 
 #[tokio::test]
@@ -230,9 +251,18 @@ async fn each_tamper_breaks_exactly_the_check_a_client_must_make() {
     let kinds = [
         "wrong_nonce",
         "bad_signature",
+        "alg_none",
+        "hs256_public_key",
+        "hs256_client_id",
+        "kid_absent_multiple_jwks",
         "wrong_aud",
+        "extra_aud",
         "wrong_iss",
         "expired",
+        "missing_iat",
+        "iat_future",
+        "iat_within_skew",
+        "missing_sub",
         "missing_at_hash",
         "wrong_at_hash",
     ];
@@ -286,6 +316,62 @@ async fn each_tamper_breaks_exactly_the_check_a_client_must_make() {
                     failure(issuer.decode(access, API).await),
                     Some(ErrorKind::ExpiredSignature)
                 );
+            }
+            "alg_none" => {
+                let jws = CompactJws::<Value>::parse(id).unwrap();
+                assert_eq!(jws.header.alg, "none");
+                assert!(jws.signature.is_empty());
+                assert!(
+                    issuer.decode(access, API).await.is_ok(),
+                    "the ID token only"
+                );
+            }
+            "hs256_public_key" | "hs256_client_id" => {
+                let jws = CompactJws::<Value>::parse(id).unwrap();
+                assert_eq!(jws.header.alg, "HS256");
+                let secret = if kind == "hs256_client_id" {
+                    CLIENT_ID.as_bytes().to_vec()
+                } else {
+                    rsa_public_key_der(&issuer, jws.header.kid.as_deref().unwrap()).await
+                };
+                let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret);
+                assert!(
+                    aws_lc_rs::hmac::verify(&key, jws.signing_input.as_bytes(), &jws.signature)
+                        .is_ok(),
+                    "{kind}: HMAC with the secret an attacker knows"
+                );
+            }
+            "kid_absent_multiple_jwks" => {
+                let jws = CompactJws::<Value>::parse(id).unwrap();
+                assert_eq!((jws.header.alg.as_str(), jws.header.kid), ("RS256", None));
+                let keys: Value = issuer
+                    .get("/.well-known/jwks.json")
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                assert_eq!(keys["keys"].as_array().unwrap().len(), 2);
+            }
+            "extra_aud" => {
+                let claims = CompactJws::<Value>::parse(id).unwrap().claims;
+                assert_eq!(
+                    claims["aud"],
+                    json!([CLIENT_ID, "https://untrusted.example/"])
+                );
+                assert_eq!(claims["azp"], CLIENT_ID);
+            }
+            "missing_iat" | "missing_sub" => {
+                let claims = CompactJws::<Value>::parse(id).unwrap().claims;
+                let claim = kind.trim_start_matches("missing_");
+                assert!(claims.get(claim).is_none(), "{kind}");
+            }
+            "iat_future" | "iat_within_skew" => {
+                let ahead = if kind == "iat_future" { 600 } else { 20 };
+                for token in [id, access] {
+                    let claims = CompactJws::<Value>::parse(token).unwrap().claims;
+                    let iat = claims["iat"].as_u64().unwrap();
+                    assert_eq!(iat, issuer.clock.now_secs() + ahead, "{kind}");
+                }
             }
             "missing_at_hash" => {
                 let claims = issuer.decode(id, CLIENT_ID).await.unwrap().claims;
@@ -822,4 +908,47 @@ async fn out_of_range_dev_settings_are_refused() {
     assert!(response.status().is_client_error());
     let response = issuer.get("/dev/events?after=-1").await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+/// The DER `RSAPublicKey` (RFC 8017 §A.1.1) of the published key `kid`:
+/// the bytes an algorithm-confusion attacker would key HMAC with.
+async fn rsa_public_key_der(issuer: &TestIssuer, kid: &str) -> Vec<u8> {
+    fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        match body.len() {
+            n if n < 0x80 => out.push(n as u8),
+            n if n < 0x100 => out.extend([0x81, n as u8]),
+            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+        }
+        out.extend_from_slice(body);
+        out
+    }
+    fn integer(bytes: &[u8]) -> Vec<u8> {
+        let mut body = Vec::with_capacity(bytes.len() + 1);
+        if bytes.first().is_some_and(|b| b & 0x80 != 0) {
+            body.push(0);
+        }
+        body.extend_from_slice(bytes);
+        tlv(0x02, &body)
+    }
+    let keys: protocol::JwkSet = issuer
+        .get("/.well-known/jwks.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let jwk = keys.find(kid).unwrap();
+    let (n, e) = jwk.rsa_components().unwrap();
+    tlv(0x30, &[integer(&n), integer(&e)].concat())
+}
+
+/// How many keys the JWKS lists now.
+async fn published_keys(issuer: &TestIssuer) -> usize {
+    let keys: Value = issuer
+        .get("/.well-known/jwks.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    keys["keys"].as_array().unwrap().len()
 }

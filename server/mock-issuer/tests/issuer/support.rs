@@ -437,3 +437,55 @@ pub async fn arm(issuer: &TestIssuer, fault: Value) {
 pub async fn dev_state(issuer: &TestIssuer) -> Value {
     issuer.get("/dev/state").await.json().await.unwrap()
 }
+
+/// What the SPA's client decides about `id_token` (answering a request
+/// with `nonce`, next to `access_token`), made here with the same
+/// `protocol` checks in the same order: the algorithm, the key (by `kid`,
+/// or the only one when there is none), the RS256 signature, the claims.
+/// `Err` names the first check that refused it.
+pub async fn client_verdict(
+    issuer: &TestIssuer,
+    id_token: &str,
+    access_token: &str,
+    nonce: &str,
+) -> Result<(), protocol::IdTokenCheck> {
+    use protocol::{CompactJws, IdTokenCheck as C, IdTokenClaims, IdTokenExpectations, Nonce};
+    let jws = CompactJws::<IdTokenClaims>::parse(id_token).map_err(|_| C::Signature)?;
+    protocol::check_algorithm(&jws.header).map_err(|f| f.check)?;
+    let keys: protocol::JwkSet = issuer
+        .get("/.well-known/jwks.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut usable = keys.keys.iter().filter(|k| k.is_rs256_signing_key());
+    let key = match jws.header.kid.as_deref() {
+        Some(kid) => usable.find(|k| k.kid.as_deref() == Some(kid)),
+        None => match (usable.next(), usable.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        },
+    };
+    let (n, e) = key.and_then(|k| k.rsa_components()).ok_or(C::Signature)?;
+    aws_lc_rs::signature::RsaPublicKeyComponents { n, e }
+        .verify(
+            &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+            jws.signing_input.as_bytes(),
+            &jws.signature,
+        )
+        .map_err(|_| C::Signature)?;
+    let nonce = Nonce::new(nonce);
+    let access_sha256 = sha256(access_token);
+    let expectations = IdTokenExpectations {
+        issuer: &issuer.base,
+        client_id: CLIENT_ID,
+        nonce: &nonce,
+        access_token_sha256: Some(&access_sha256),
+        now: issuer.clock.now_secs(),
+        clock_skew: 60,
+        max_age_of_iat: 600,
+    };
+    protocol::check_claims(&jws.claims, &expectations)
+        .map(drop)
+        .map_err(|refused| refused.failure.check)
+}
