@@ -14,7 +14,7 @@ export async function resetIssuer(request: APIRequestContext): Promise<void> {
 /** Arms a dev-control fault for the next `count` authorization responses. */
 export async function armFault(
   request: APIRequestContext,
-  fault: { error: string } | { tamper: string },
+  fault: { error: string } | { tamper: string } | { document: string },
   count = 1,
   promptNoneOnly = false,
 ): Promise<void> {
@@ -26,7 +26,7 @@ export async function armFault(
 
 /** One fault of the issuer's dev controls, as `GET /dev/faults` lists it. */
 export type FaultInfo = {
-  fault: { error: string } | { tamper: string };
+  fault: { error: string } | { tamper: string } | { document: string };
   description: string;
   caught_by?: { check: string; label: string };
   expected?: "accepted" | { refused_by: string };
@@ -34,6 +34,11 @@ export type FaultInfo = {
   spec: string;
   spec_url: string;
 };
+
+/** A fault's name: its tamper, document or error. */
+export function faultName(info: FaultInfo): string {
+  return Object.values(info.fault)[0];
+}
 
 /** Every fault the issuer's dev controls can arm, with the check that must catch it. */
 export async function faultCatalogue(request: APIRequestContext): Promise<FaultInfo[]> {

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { faultCatalogue, firstLogin, hangFirst, openPage, resetIssuer, waitForHydration } from "../helpers";
+import { faultCatalogue, faultName, firstLogin, hangFirst, openPage, resetIssuer, waitForHydration } from "../helpers";
 
 // The failure playground drives the demo issuer's dev controls from the
 // SPA: what it arms must be what the issuer holds, and the client must
@@ -28,7 +28,7 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
   const rows = page.getByTestId("fault");
   await expect(rows).toHaveCount(catalogue.length);
   for (const info of catalogue) {
-    const name = "tamper" in info.fault ? info.fault.tamper : info.fault.error;
+    const name = faultName(info);
     const row = page.locator(`[data-testid="fault"][data-fault="${name}"]`);
     await expect(row).toContainText(info.description);
     await expect(row.getByRole("link", { name: info.spec })).toHaveAttribute("href", info.spec_url);

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { API, ISSUER, SPA } from "../origins";
-import { armFault, denyWithDescription, faultCatalogue, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, isSilentAuthorize, rotateKeys, setResponseIss, waitForApp } from "../helpers";
+import { armFault, denyWithDescription, faultCatalogue, type FaultInfo, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, isSilentAuthorize, rotateKeys, setResponseIss, waitForApp } from "../helpers";
 
 test.beforeEach(async ({ request }) => {
   await resetIssuer(request);
@@ -100,6 +100,9 @@ test("there is a test below for every tampering in the issuer's fault catalogue"
     "tamper" in info.fault && info.expected !== "accepted" ? [info.fault.tamper] : [],
   );
   expect(refused.sort()).toEqual([...tamperings].sort());
+  // The broken documents are tested after them.
+  const documents = catalogue.flatMap((info) => ("document" in info.fault ? [info.fault.document] : []));
+  expect(documents.sort()).toEqual(["discovery_issuer_mismatch", "userinfo_bad_sub"]);
   // Each names its OpenID RP conformance test, where one exists.
   const named = Object.fromEntries(catalogue.flatMap((i) => ("tamper" in i.fault ? [[i.fault.tamper, i.conformance_test]] : [])));
   expect(named).toMatchObject({
@@ -160,6 +163,60 @@ for (const tamper of tamperings) {
     expect(apiCalls).toEqual([]);
   });
 }
+
+// The documents besides the authorization response, after the RP tests
+// rp-userinfo-bad-sub-claim and rp-discovery-issuer-not-matching-config.
+async function documentFault(request: APIRequestContext, document: string): Promise<FaultInfo> {
+  const info = (await faultCatalogue(request)).find((i) => "document" in i.fault && i.fault.document === document);
+  expect(info?.caught_by?.label, `${document} is in the catalogue with its check`).toBeTruthy();
+  return info!;
+}
+
+test("a UserInfo answer about another sub is refused by the check the catalogue names, and its claims are not shown", async ({
+  page,
+  request,
+}) => {
+  const info = await documentFault(request, "userinfo_bad_sub");
+  expect(info.conformance_test).toBe("rp-userinfo-bad-sub-claim");
+  await firstLogin(page);
+  await armFault(request, { document: "userinfo_bad_sub" });
+  await openPage(page, "Profile");
+  await page.getByRole("button", { name: "Fetch UserInfo" }).click();
+  await expect(page.getByTestId("userinfo-error")).toContainText("its sub is not the ID token's");
+  await expect(page.getByTestId("userinfo")).toHaveCount(0);
+  const failed = page.getByTestId("event-log").getByRole("listitem").filter({ hasText: `${info.caught_by!.label} FAILED` });
+  await expect(failed).toHaveCount(1);
+  await expect(failed.getByRole("link", { name: info.spec })).toHaveAttribute("href", info.spec_url);
+  // Used up: the next answer is the user's own, and is shown.
+  await page.getByRole("button", { name: "Fetch UserInfo" }).click();
+  await expect(page.getByTestId("userinfo")).toBeVisible();
+  await expect(page.getByTestId("userinfo-error")).toHaveCount(0);
+});
+
+test("a discovery document naming another issuer is refused by the check the catalogue names, and nothing goes to its endpoints", async ({
+  browser,
+  request,
+}) => {
+  const info = await documentFault(request, "discovery_issuer_mismatch");
+  expect(info.conformance_test).toBe("rp-discovery-issuer-not-matching-config");
+  await armFault(request, { document: "discovery_issuer_mismatch" });
+  // A tab with no copy of the document yet: its page-load renewal reads it.
+  const context = await browser.newContext({ baseURL: SPA });
+  const page = await context.newPage();
+  const authorize: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${ISSUER}/authorize`)) authorize.push(r.url());
+  });
+  await page.goto(`${SPA}/`);
+  const failed = page.getByTestId("event-log").getByRole("listitem").filter({ hasText: `${info.caught_by!.label} FAILED` });
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText("https://attacker.example/");
+  await expect(failed.getByRole("link", { name: info.spec })).toHaveAttribute("href", info.spec_url);
+  expect(authorize).toEqual([]);
+  // Used up: the next read is the issuer's own, and a login works.
+  await firstLogin(page);
+  await context.close();
+});
 
 // RFC 9207 §2.4: a response from another issuer than the one asked (a
 // mix-up), or without `iss` where discovery promised it, is refused before

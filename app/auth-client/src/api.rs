@@ -136,6 +136,7 @@ pub(crate) async fn userinfo(client: AuthClient) -> Result<Map<String, Value>, U
         status,
         passed: checked.is_ok(),
         detail: checked.as_ref().err().map(ToString::to_string),
+        subject_mismatch: matches!(checked, Err(UserInfoRefusal::OtherSubject)),
     });
     Ok(checked?)
 }

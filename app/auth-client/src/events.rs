@@ -29,6 +29,13 @@ pub enum AuthEvent {
         #[serde(default)]
         kept_for_secs: Option<u64>,
     },
+    /// A discovery document was refused (OIDC Discovery §4.3): it names
+    /// another issuer (`issuer_mismatch`) or does not fit this client.
+    DiscoveryRefused {
+        #[serde(default)]
+        issuer_mismatch: bool,
+        detail: String,
+    },
     /// The browser is sent to the authorization endpoint (RFC 6749 §4.2.1).
     AuthorizeRedirect {
         endpoint: String,
@@ -85,6 +92,9 @@ pub enum AuthEvent {
         status: u16,
         passed: bool,
         detail: Option<String>,
+        /// Refused because its `sub` is not the ID token's (§5.3.2).
+        #[serde(default)]
+        subject_mismatch: bool,
     },
     /// A call to the protected API and its verdict (RFC 6750 §3).
     ApiCall {

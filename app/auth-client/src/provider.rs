@@ -7,7 +7,9 @@ use std::cell::RefCell;
 
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::{WithUntracked, WithValue};
-use protocol::{Jwk, JwkSet, ProviderMetadata, ResponseType, cache_lifetime_secs, discovery_url};
+use protocol::{
+    Jwk, JwkSet, MetadataError, ProviderMetadata, ResponseType, cache_lifetime_secs, discovery_url,
+};
 use serde::Deserialize;
 
 use crate::{
@@ -101,7 +103,17 @@ pub(crate) async fn discovery(
             return Ok(metadata);
         }
     }
-    let fetched = discover(&issuer, response_type).await?;
+    let fetched = match discover(&issuer, response_type).await {
+        Ok(fetched) => fetched,
+        Err(ProviderError::Metadata(refusal)) => {
+            report.emit(AuthEvent::DiscoveryRefused {
+                issuer_mismatch: matches!(refusal, MetadataError::IssuerMismatch { .. }),
+                detail: refusal.to_string(),
+            });
+            return Err(ProviderError::Metadata(refusal));
+        }
+        Err(error) => return Err(error),
+    };
     let metadata = fetched.value;
     report.emit(AuthEvent::Discovered {
         issuer: metadata.issuer.clone(),

@@ -3,7 +3,7 @@
 
 use auth_client::{AuthEvent, ResponseCheck};
 use teaching::{
-    dev_controls::Fault,
+    dev_controls::{DocumentCheck, DocumentFault, Fault},
     spec::{self, Cited, Section},
 };
 
@@ -39,6 +39,14 @@ impl EventKind {
                             tamper.as_str()
                         )
                     }
+                    Fault::Document(document) => format!(
+                        "Dev controls: the issuer will break the next {} a page reads; \"{}\" must refuse it",
+                        match document {
+                            DocumentFault::UserinfoBadSub => "UserInfo answer",
+                            DocumentFault::DiscoveryIssuerMismatch => "discovery document",
+                        },
+                        document.caught_by().label()
+                    ),
                     Fault::Error(error) => format!(
                         "Dev controls: the issuer will answer the {next} with {}",
                         error.as_str()
@@ -77,6 +85,7 @@ fn outcome(event: &AuthEvent) -> Outcome {
         AuthEvent::AuthorizationError { .. } => Outcome::Failed,
         AuthEvent::SignedIn { .. } => Outcome::Passed,
         AuthEvent::ApiCall { status, .. } => verdict(*status < 400),
+        AuthEvent::DiscoveryRefused { .. } => Outcome::Failed,
         AuthEvent::Discovered { .. }
         | AuthEvent::AuthorizeRedirect { .. }
         | AuthEvent::FragmentRead { .. }
@@ -175,12 +184,28 @@ fn summary(event: &AuthEvent) -> String {
         AuthEvent::LogoutRedirect { endpoint } => {
             format!("Redirect to the provider's logout endpoint {endpoint}")
         }
+        AuthEvent::DiscoveryRefused {
+            issuer_mismatch: true,
+            detail,
+        } => format!(
+            "{} FAILED: {detail}",
+            DocumentCheck::DiscoveryIssuer.label()
+        ),
+        AuthEvent::DiscoveryRefused {
+            issuer_mismatch: false,
+            detail,
+        } => format!("Refused the discovery document: {detail}"),
         AuthEvent::UserInfo {
             status,
             passed,
             detail,
+            subject_mismatch,
         } => match (passed, detail) {
             (true, _) => format!("UserInfo answered {status}; its sub matches the ID token's"),
+            (false, Some(why)) if *subject_mismatch => format!(
+                "UserInfo answered {status}: {} FAILED: {why}",
+                DocumentCheck::UserinfoSubject.label()
+            ),
             (false, Some(why)) => format!("UserInfo answered {status}: {why}"),
             (false, None) => format!("UserInfo answered {status}"),
         },
@@ -216,7 +241,16 @@ fn spec_of(event: &AuthEvent) -> Option<Section> {
         AuthEvent::StateChecked { .. } => Some(spec::RFC6749_CSRF),
         AuthEvent::AuthorizationError { .. } => Some(spec::RFC6749_ERROR_RESPONSE),
         AuthEvent::IdTokenChecked { check, .. } => Some(check.spec()),
+        AuthEvent::UserInfo {
+            subject_mismatch: true,
+            ..
+        } => Some(DocumentCheck::UserinfoSubject.spec()),
         AuthEvent::UserInfo { .. } => Some(spec::OIDC_USERINFO),
+        AuthEvent::DiscoveryRefused {
+            issuer_mismatch: true,
+            ..
+        } => Some(DocumentCheck::DiscoveryIssuer.spec()),
+        AuthEvent::DiscoveryRefused { .. } => Some(spec::OIDC_DISCOVERY),
         AuthEvent::ApiCall { .. } => Some(spec::RFC6750_CHALLENGE),
         AuthEvent::ResponseChecked { check, .. } => response_check_spec(*check),
         AuthEvent::SilentStarted { .. } | AuthEvent::SilentFinished { .. } => {

@@ -101,10 +101,13 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
             Catalogue::Loading => view! { <p class="loading">"Reading the issuer's fault catalogue…"</p> }.into_any(),
             Catalogue::Unreadable(e) => view! { <p class="status-bad" role="alert" data-testid="catalogue-unreadable">{e}</p> }.into_any(),
             Catalogue::Read(listed) => {
-                let (tampers, errors): (Vec<_>, Vec<_>) = listed
+                let (tampers, others): (Vec<_>, Vec<_>) = listed
                     .catalogue
                     .into_iter()
                     .partition(|info| matches!(info.fault, Fault::Tamper(_)));
+                let (documents, errors): (Vec<_>, Vec<_>) = others
+                    .into_iter()
+                    .partition(|info| matches!(info.fault, Fault::Document(_)));
                 let arm = move |info: &FaultInfo| {
                     let fault = info.fault;
                     move |_| dev.arm(ArmedFault::once(fault, silent_only.get_untracked()))
@@ -114,6 +117,9 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
                     <h2>"Tampered tokens"</h2>
                     <p class="hint">"The issuer signs tokens that are wrong, or merely unusual, in one way, each named after the OpenID Foundation's RP conformance test it mirrors. A correct client refuses each wrong one and keeps no token, and accepts the two unusual ones."</p>
                     <FaultList faults=tampers arm/>
+                    <h2>"Broken documents"</h2>
+                    <p class="hint">"The issuer breaks the next UserInfo answer or discovery document this page reads. A correct client refuses it and uses nothing in it."</p>
+                    <FaultList faults=documents arm/>
                     <h2>"Error answers"</h2>
                     <p class="hint">"The issuer answers with an error instead of tokens."</p>
                     <FaultList faults=errors arm/>

@@ -143,11 +143,15 @@ sections! {
     OIDC_IMPLICIT_ID_TOKEN_VALIDATION = "OIDC Core §3.2.2.11", "https://openid.net/specs/openid-connect-core-1_0.html#ImplicitIDTValidation";
     /// The standard claims about the user (`name`, `email`…).
     OIDC_STANDARD_CLAIMS = "OIDC Core §5.1", "https://openid.net/specs/openid-connect-core-1_0.html#StandardClaims";
-    /// The UserInfo response.
+    /// The UserInfo response, whose `sub` must be the ID token's.
+    OIDC_USERINFO_RESPONSE = "OIDC Core §5.3.2", "https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse";
+    /// The UserInfo endpoint.
     OIDC_USERINFO = "OIDC Core §5.3", "https://openid.net/specs/openid-connect-core-1_0.html#UserInfo";
     /// Rotating signing keys.
     OIDC_KEY_ROTATION = "OIDC Core §10.1.1", "https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys";
-    /// The provider's configuration (discovery document).
+    /// Validating the discovery document: its `issuer` is the expected one.
+    OIDC_DISCOVERY_VALIDATION = "OIDC Discovery §4.3", "https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation";
+    /// The provider's metadata document.
     OIDC_DISCOVERY = "OIDC Discovery §4", "https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig";
     /// Logout initiated by the relying party.
     OIDC_RP_INITIATED_LOGOUT = "OIDC RP-Initiated Logout §2", "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout";
@@ -193,9 +197,14 @@ mod tests {
             ),
             ("openid-connect-core-1_0.html#StandardClaims", "5.1"),
             ("openid-connect-core-1_0.html#UserInfo", "5.3"),
+            ("openid-connect-core-1_0.html#UserInfoResponse", "5.3.2"),
             ("openid-connect-core-1_0.html#Signing", "10.1"),
             ("openid-connect-core-1_0.html#RotateSigKeys", "10.1.1"),
             ("openid-connect-discovery-1_0.html#ProviderConfig", "4"),
+            (
+                "openid-connect-discovery-1_0.html#ProviderConfigurationValidation",
+                "4.3",
+            ),
             ("openid-connect-rpinitiated-1_0.html#RPLogout", "2"),
         ];
         for section in ALL {

@@ -19,7 +19,10 @@
 //! | `POST /dev/end-sessions` | `{}` | log everyone out |
 //! | `POST /dev/reset` | `{}` | back to the configured tenant: no fault, no latency, configured lifetimes, no session, no consent, no login failures counted, empty event log (keys are kept) |
 //!
-//! `F` is `{"error": E}` with `E` one of `login_required`,
+//! `F` is `{"document": D}` with `D` `userinfo_bad_sub` or
+//! `discovery_issuer_mismatch` (the next UserInfo answer or discovery
+//! document that a page reads, a request with `Origin`, is broken so); or
+//! `{"error": E}` with `E` one of `login_required`,
 //! `consent_required`, `interaction_required`, `access_denied`,
 //! `server_error`; or `{"tamper": T}` with `T` a [`Tamper`]: `wrong_nonce`,
 //! `bad_signature`, `alg_none`, `hs256_public_key`, `hs256_client_id`,
@@ -62,8 +65,8 @@ use axum::{
 use protocol::ResponseType;
 use serde_json::json;
 pub use teaching::dev_controls::{
-    ArmedFault, CaughtBy, Expected, FUTURE_IAT_SECS, Fault, FaultError, FaultInfo, Faults,
-    SKEWED_IAT_SECS, Tamper,
+    ArmedFault, CaughtBy, DocumentFault, Expected, FUTURE_IAT_SECS, Fault, FaultError, FaultInfo,
+    Faults, SKEWED_IAT_SECS, Tamper,
 };
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -124,6 +127,26 @@ impl DevSettings {
             settings.faults.remove(index);
         }
         Some(fault)
+    }
+
+    /// Uses up one occurrence of an armed `document` fault, if there is one
+    /// (`prompt_none_only` has no meaning for a document).
+    pub fn take_document_fault(&self, document: DocumentFault) -> bool {
+        let mut settings = self.lock();
+        let Some(index) = settings
+            .faults
+            .iter()
+            .position(|f| f.fault == Fault::Document(document))
+        else {
+            return false;
+        };
+        if let Some(armed) = settings.faults.get_mut(index) {
+            armed.remaining = armed.remaining.saturating_sub(1);
+            if armed.remaining == 0 {
+                settings.faults.remove(index);
+            }
+        }
+        true
     }
 
     /// The delay before answering /authorize.

@@ -4,12 +4,18 @@
 use axum::{
     Json,
     extract::State,
-    http::{HeaderValue, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use protocol::{ProviderMetadata, ResponseMode, ResponseType};
 
-use super::{AppState, Shared, tenant};
+use super::{
+    AppState, Shared,
+    dev::{DocumentFault, Fault},
+    events::EventKind,
+    tenant,
+    tokens::WRONG_ISSUER,
+};
 
 /// OpenID Connect Discovery §3: what a client needs to know, from the
 /// issuer URL alone.
@@ -80,11 +86,30 @@ fn metadata(state: &Shared) -> ProviderMetadata {
     }
 }
 
-pub(super) async fn discovery_get(State(state): State<AppState>) -> Response {
-    let mut response = Json(metadata(&state)).into_response();
+pub(super) async fn discovery_get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut document = metadata(&state);
+    // A page's read (with Origin; the API's own reads are spared) may name
+    // another issuer on purpose, which the client must refuse (OIDC
+    // Discovery §4.3). Not to be cached: the next read is the true one.
+    let broken = headers.contains_key(header::ORIGIN)
+        && state
+            .dev
+            .take_document_fault(DocumentFault::DiscoveryIssuerMismatch);
+    if broken {
+        document.issuer = WRONG_ISSUER.to_owned();
+        state.event(EventKind::FaultInjected {
+            client_id: None,
+            fault: Fault::Document(DocumentFault::DiscoveryIssuerMismatch),
+        });
+    }
+    let mut response = Json(document).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
+        HeaderValue::from_static(if broken {
+            "no-store"
+        } else {
+            "public, max-age=300"
+        }),
     );
     response
 }

@@ -220,8 +220,8 @@ pub enum EventKind {
     },
     /// A dev-control fault changed an authorization response.
     FaultInjected {
-        /// The client.
-        client_id: ClientId,
+        /// The client, when the answer is for one (not a discovery document).
+        client_id: Option<ClientId>,
         /// Which fault.
         fault: Fault,
     },

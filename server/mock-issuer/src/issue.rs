@@ -40,7 +40,7 @@ pub(super) fn issue(
         state.event_on(
             request.oauth_state(),
             EventKind::FaultInjected {
-                client_id: request.client_id.clone(),
+                client_id: Some(request.client_id.clone()),
                 fault,
             },
         );
@@ -60,7 +60,8 @@ pub(super) fn issue(
             );
         }
         Some(Fault::Tamper(tamper)) => Some(tamper),
-        None => None,
+        // Never taken here: a document fault breaks no authorization response.
+        Some(Fault::Document(_)) | None => None,
     };
     match tokens::mint(state, request, session, user, tamper) {
         Ok(minted) => {

@@ -11,7 +11,15 @@ use axum::{
 use protocol::{AccessTokenClaims, Scope, TokenType, UserClaims};
 use serde::Serialize;
 
-use super::{AppState, tokens::claims_for_scopes};
+use super::{
+    AppState,
+    dev::{DocumentFault, Fault},
+    events::EventKind,
+    tokens::claims_for_scopes,
+};
+
+/// The `sub` of a `userinfo_bad_sub` answer: no user of any tenant.
+pub const OTHER_SUB: &str = "someone-else|0000";
 
 /// Why a UserInfo request is refused (RFC 6750 §3.1). The client learns the
 /// error code; the exact reason is logged at debug level only.
@@ -93,8 +101,22 @@ pub async fn userinfo_get(
         .tenant
         .user_by_sub(&claims.sub)
         .ok_or_else(|| UserinfoError::InvalidToken("unknown subject".into()))?;
+    // A page's read (CORS, with Origin) may be broken on purpose: another
+    // user's `sub`, which the client must not use (OIDC Core §5.3.2).
+    let bad_sub = headers.contains_key(header::ORIGIN)
+        && state.dev.take_document_fault(DocumentFault::UserinfoBadSub);
+    if bad_sub {
+        state.event(EventKind::FaultInjected {
+            client_id: claims.client_id.clone(),
+            fault: Fault::Document(DocumentFault::UserinfoBadSub),
+        });
+    }
     let info = UserInfo {
-        sub: user.sub.clone(),
+        sub: if bad_sub {
+            OTHER_SUB.to_owned()
+        } else {
+            user.sub.clone()
+        },
         claims: claims_for_scopes(
             &state,
             user,

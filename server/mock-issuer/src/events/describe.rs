@@ -118,9 +118,19 @@ impl EventKind {
                     None => issued,
                 }
             }
-            Self::FaultInjected { client_id, fault } => format!(
+            Self::FaultInjected {
+                client_id: Some(client_id),
+                fault,
+            } => format!(
                 "Dev controls: broke this response to {} on purpose ({})",
                 client_id.as_str(),
+                fault.name()
+            ),
+            Self::FaultInjected {
+                client_id: None,
+                fault,
+            } => format!(
+                "Dev controls: broke this answer on purpose ({})",
                 fault.name()
             ),
             Self::LoggedOut {

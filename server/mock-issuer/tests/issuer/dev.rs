@@ -6,10 +6,16 @@ use std::time::{Duration, Instant};
 use crate::support::*;
 use axum::http::StatusCode;
 use jsonwebtoken::errors::ErrorKind;
-use protocol::{Clock, CompactJws, IdTokenCheck, IdTokenClaims, Nonce, at_hash_from_sha256};
+use protocol::{
+    Clock, CompactJws, IdTokenCheck, IdTokenClaims, MetadataError, Nonce, ProviderMetadata,
+    ResponseType, at_hash_from_sha256,
+};
 use serde_json::{Value, json};
 use teaching::{
-    dev_controls::{Expected, IssuerEvent, IssuerEvents, Verdict},
+    dev_controls::{
+        ClientCheck, DocumentCheck, DocumentFault, Expected, Fault, IssuerEvent, IssuerEvents,
+        Verdict,
+    },
     spec::Cited,
 };
 
@@ -181,11 +187,21 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
     // What the SPA's playground reads it as.
     let typed: teaching::dev_controls::Faults = serde_json::from_value(listed.clone()).unwrap();
     assert_eq!(typed.catalogue.len(), catalogue.len());
-    assert_eq!(catalogue.len(), 17 + 5, "every tamper and every error");
+    assert_eq!(
+        catalogue.len(),
+        17 + 2 + 5,
+        "every tamper, document and error"
+    );
     for (entry, info) in catalogue.iter().zip(&typed.catalogue) {
         assert!(entry["spec_url"].as_str().unwrap().starts_with("https://"));
         assert!(!entry["description"].as_str().unwrap().is_empty());
         arm(&issuer, json!({ "fault": entry["fault"] })).await;
+        if let Fault::Document(document) = info.fault {
+            let check = ClientCheck::Document(document_verdict(&issuer, document).await);
+            assert_eq!(info.expected, Some(Expected::RefusedBy(check)), "{entry}");
+            assert_eq!(entry["caught_by"]["label"], check.label());
+            continue;
+        }
         let params = request();
         let answer = fragment(&location(&issuer.authorize(&params).await), CALLBACK);
         let Some(expected) = info.expected else {
@@ -201,10 +217,65 @@ async fn the_fault_catalogue_names_the_client_check_that_refuses_each_tamper() {
         .await;
         match expected {
             Expected::RefusedBy(check) => {
-                assert_eq!(verdict, Err(check), "{entry}");
+                assert_eq!(verdict.map_err(ClientCheck::IdToken), Err(check), "{entry}");
                 assert_eq!(entry["caught_by"]["label"], check.label());
             }
             Expected::Accepted => assert_eq!(verdict, Ok(()), "{entry}"),
+        }
+    }
+}
+
+/// Reads what `document` breaks as a page would (with `Origin`), and
+/// returns the client check that refuses it; the same read without
+/// `Origin` (the API's) is spared and passes.
+async fn document_verdict(issuer: &TestIssuer, document: DocumentFault) -> DocumentCheck {
+    let read = |path: &str, origin: bool, token: Option<&str>| {
+        let mut get = issuer.client.get(issuer.url(path));
+        if origin {
+            get = get.header("origin", SPA_ORIGIN);
+        }
+        if let Some(token) = token {
+            get = get.bearer_auth(token);
+        }
+        async move { get.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    match document {
+        DocumentFault::UserinfoBadSub => {
+            let tokens = issuer.silent_authorization(&silent()).await;
+            let token = Some(tokens["access_token"].as_str());
+            let own_sub = CompactJws::<Value>::parse(&tokens["id_token"])
+                .unwrap()
+                .claims["sub"]
+                .clone();
+            assert_eq!(
+                read("/userinfo", false, token).await["sub"],
+                own_sub,
+                "spared"
+            );
+            let answer = read("/userinfo", true, token).await;
+            // The client's rule (OIDC Core §5.3.2): another sub, not used.
+            assert_ne!(answer["sub"], own_sub);
+            assert_eq!(read("/userinfo", true, token).await["sub"], own_sub, "once");
+            DocumentCheck::UserinfoSubject
+        }
+        DocumentFault::DiscoveryIssuerMismatch => {
+            let path = "/.well-known/openid-configuration";
+            let spared: ProviderMetadata =
+                serde_json::from_value(read(path, false, None).await).unwrap();
+            assert!(
+                spared
+                    .check_for_implicit_client(&issuer.base, ResponseType::IdTokenToken)
+                    .is_ok()
+            );
+            let broken: ProviderMetadata =
+                serde_json::from_value(read(path, true, None).await).unwrap();
+            let refused =
+                broken.check_for_implicit_client(&issuer.base, ResponseType::IdTokenToken);
+            assert!(
+                matches!(refused, Err(MetadataError::IssuerMismatch { .. })),
+                "{refused:?}"
+            );
+            DocumentCheck::DiscoveryIssuer
         }
     }
 }
