@@ -55,6 +55,19 @@ test("first login asks for consent, then every API call succeeds and no token st
   expect(page.url()).not.toContain("id_token");
 });
 
+test("the browser keeps the issuer's session cookie as one a renewal iframe on another site may send, and a Lax copy", async ({
+  page,
+  context,
+}) => {
+  await firstLogin(page);
+  const cookies = await context.cookies(ISSUER);
+  const session = cookies.find((c) => c.name === "issuer_session");
+  // Secure over http: the browser treats loopback as a secure context.
+  expect(session).toMatchObject({ sameSite: "None", secure: true, httpOnly: true, path: "/" });
+  const copy = cookies.find((c) => c.name === "issuer_session_lax");
+  expect(copy).toMatchObject({ sameSite: "Lax", secure: false, httpOnly: true, value: session!.value });
+});
+
 test("a second login skips the consent page", async ({ page }) => {
   await firstLogin(page);
   const consentShown: string[] = [];

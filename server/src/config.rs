@@ -76,6 +76,8 @@ pub struct ApiConfig {
     pub token: BearerConfig,
 }
 
+/// On the SPA's site (a port is no part of a site); setting `ISSUER_URL` to
+/// `http://127.0.0.1:9000` puts it on another, as a real provider is.
 const DEFAULT_ISSUER: &str = "http://localhost:9000";
 const DEFAULT_API_URL: &str = "http://localhost:8000";
 const DEFAULT_AUDIENCE: &str = "http://localhost:8000/api";
@@ -139,7 +141,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ),
     ("ISSUER_ENABLED", "issuer.enabled"),
     ("ISSUER_ADDR", "issuer.addr"),
-    ("ISSUER_URL", "issuer.mock.url"),
+    (
+        "ISSUER_URL",
+        "issuer.mock.url (and spa.client.issuer and api.token.issuer, unless SPA_ISSUER or API_ISSUER is set)",
+    ),
     (
         "ISSUER_TENANT",
         "issuer.mock.tenant (path of a tenant TOML file)",
@@ -239,7 +244,18 @@ impl Config {
         }
         set_bool(env, "ISSUER_ENABLED", &mut self.issuer.enabled)?;
         set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
-        set_string(env, "ISSUER_URL", &mut self.issuer.mock.url);
+        if let Some(url) = env("ISSUER_URL") {
+            // The SPA and the API follow the mock issuer unless told
+            // otherwise: `ISSUER_URL=http://127.0.0.1:9000` alone makes the
+            // demo cross-site.
+            if env("SPA_ISSUER").is_none() {
+                self.spa.client.issuer.clone_from(&url);
+            }
+            if env("API_ISSUER").is_none() {
+                self.api.token.issuer.clone_from(&url);
+            }
+            self.issuer.mock.url = url;
+        }
         if let Some(path) = env("ISSUER_TENANT") {
             self.issuer.mock.tenant = (!path.is_empty()).then(|| PathBuf::from(path));
         }
@@ -419,9 +435,48 @@ mod tests {
             dev(&[("SPA_ISSUER", "http://localhost:9000/")]).as_deref(),
             Some("http://localhost:9000/dev")
         );
+        // The mock issuer somewhere else: the SPA follows it.
+        assert_eq!(
+            dev(&[("ISSUER_URL", "http://127.0.0.1:9000")]).as_deref(),
+            Some("http://127.0.0.1:9000/dev")
+        );
+        assert_eq!(
+            dev(&[("SPA_ISSUER", "http://127.0.0.1:9000")]),
+            None,
+            "another issuer than the mock's"
+        );
         assert_eq!(dev(&[("SPA_ISSUER", "https://tenant.example.com/")]), None);
         assert_eq!(dev(&[("ISSUER_DEV_CONTROLS", "false")]), None);
         assert_eq!(dev(&[("ISSUER_ENABLED", "false")]), None);
+    }
+
+    #[test]
+    fn one_setting_puts_the_issuer_on_another_site_and_the_spa_and_api_follow() {
+        let site = |url: &str| url::Url::parse(url).unwrap().host_str().unwrap().to_owned();
+        let config = load(&[]).unwrap();
+        for url in [
+            &config.issuer.mock.url,
+            &config.spa.client.issuer,
+            &config.api.token.issuer,
+        ] {
+            assert_eq!(site(url), "localhost", "{url}");
+        }
+        let cross = load(&[("ISSUER_URL", "http://127.0.0.1:9000")]).unwrap();
+        for url in [
+            &cross.issuer.mock.url,
+            &cross.spa.client.issuer,
+            &cross.api.token.issuer,
+        ] {
+            assert_eq!(url, "http://127.0.0.1:9000");
+        }
+        assert_eq!(site(&cross.api.allowed_origins[0]), "localhost", "the SPA");
+        let pinned = load(&[
+            ("ISSUER_URL", "http://127.0.0.1:9000"),
+            ("API_ISSUER", "https://other.example"),
+        ])
+        .unwrap();
+        assert_eq!(pinned.api.token.issuer, "https://other.example");
+        assert_eq!(pinned.spa.client.issuer, "http://127.0.0.1:9000");
     }
 
     #[test]

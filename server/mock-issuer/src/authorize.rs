@@ -112,7 +112,7 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
         request,
         csrf: String::new(),
         // Empty: `show` binds the request to a browser if it shows a page.
-        browser: browser_id(jar, state.secure_cookies)
+        browser: browser_id(jar, state.cookies)
             .unwrap_or_default()
             .to_owned(),
         created_at: state.now(),
@@ -293,7 +293,7 @@ fn show(
     let response = redirect(&format!("{page}?request={id}"), after_post);
     match new_browser {
         Some(browser) => {
-            let cookie = browser_cookie(browser, state.secure_cookies);
+            let cookie = browser_cookie(browser, state.cookies);
             (CookieJar::new().add(cookie), response).into_response()
         }
         None => response,

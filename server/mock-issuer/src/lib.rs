@@ -26,7 +26,7 @@
 //! - Password checks are bounded, and repeated failures per username and
 //!   per client address are slowed, then answered 429 with `Retry-After`
 //!   (RFC 6749 §10.10; module `throttle`).
-//! - A logout removes the session cookie only when it was sent, so a
+//! - A logout removes the session cookies only when they were sent, so a
 //!   cross-site POST (which carries no `SameSite=Lax` cookie) changes none.
 //! - The login and consent pages of a request answer only the browser that
 //!   sent it (a cookie bound to the pending request: no login CSRF), check a
@@ -36,7 +36,11 @@
 //!   `prompt=none` responses and the `web_message` page may be framed only
 //!   by the client's registered web origins.
 //! - On https both cookies have `__Host-` names (no sibling subdomain can
-//!   plant a session); they are `HttpOnly` and `SameSite=Lax`.
+//!   plant a session); both are `HttpOnly`. The browser cookie is
+//!   `SameSite=Lax`; the session cookie is `SameSite=None; Secure` wherever
+//!   the browser allows it (https, or http on loopback), so that a client on
+//!   another site renews in a hidden iframe, with a `SameSite=Lax` copy on
+//!   http for browsers that take no `Secure` cookie there.
 //! - The end-session endpoint asks before ending a session unless the
 //!   request carries the current user's `id_token_hint` (RP-Initiated
 //!   Logout §2); `/v2/logout` does not, like Auth0's.
@@ -103,6 +107,11 @@ pub const SESSION_COOKIE: &str = "issuer_session";
 /// it from any other origin, so a sibling subdomain cannot plant its own
 /// session in a victim's browser (login CSRF through silent renewal).
 pub const SESSION_COOKIE_HOST: &str = "__Host-issuer_session";
+
+/// The `SameSite=Lax` copy of the session cookie on an http loopback
+/// issuer, whose session cookie is `SameSite=None; Secure`: for browsers
+/// that take no `Secure` cookie over http.
+pub const SESSION_COOKIE_LAX: &str = "issuer_session_lax";
 
 /// Name of the cookie that identifies the browser an authorization request
 /// came from; its login and consent pages answer that browser only.

@@ -15,8 +15,8 @@ use super::{
     AppState,
     authorize::proceed,
     cookies::{
-        continued_request, pending_from_query, require_form, same_browser, session_cookie,
-        session_cookie_name,
+        continued_request, pending_from_query, require_form, same_browser, session_cookies,
+        session_id,
     },
     events::EventKind,
     pages,
@@ -144,8 +144,8 @@ pub async fn login_post(
     };
     state.throttle.succeeded(attempt);
 
-    if let Some(old) = jar.get(session_cookie_name(state.secure_cookies)) {
-        state.store.end_session(old.value());
+    if let Some(old) = session_id(&jar, state.cookies) {
+        state.store.end_session(&old);
     }
     let now = state.now();
     let lifetimes = state.lifetimes();
@@ -164,7 +164,9 @@ pub async fn login_post(
     let mut pending = pending;
     pending.login_done = true;
     pending.username = Some(user.username.clone());
-    let jar = jar.add(session_cookie(session_id, state.secure_cookies));
+    let jar = session_cookies(&session_id, state.cookies)
+        .into_iter()
+        .fold(jar, CookieJar::add);
     let response = proceed(&state, pending, Some(id.to_owned()), Some(session), true);
     Ok((jar, response).into_response())
 }

@@ -17,7 +17,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use axum_extra::extract::cookie::{Cookie, CookieJar};
+use axum_extra::extract::cookie::CookieJar;
 use protocol::{IdTokenClaims, TokenType};
 use url::form_urlencoded;
 
@@ -26,7 +26,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use super::{
     AppState,
-    cookies::{current_session, require_form, same_secret, session_cookie_name},
+    cookies::{current_session, require_form, same_secret, session_id, without_session_cookies},
     events::EventKind,
     pages::{self, LogoutQuestion},
     params::Params,
@@ -304,25 +304,13 @@ fn log_out(
     return_to: Option<String>,
     after_post: bool,
 ) -> Response {
-    let name = session_cookie_name(state.secure_cookies);
-    let sent = jar.get(name).map(|cookie| cookie.value().to_owned());
-    let ended = sent
-        .as_deref()
-        .and_then(|session_id| state.store.end_session(session_id));
+    let ended =
+        session_id(&jar, state.cookies).and_then(|session_id| state.store.end_session(&session_id));
     state.event(EventKind::LoggedOut {
         username: ended.map(|s| s.username),
         client_id: client.map(|c| c.client_id.clone()),
     });
-    // Only a request that carries the cookie removes it. A cross-site POST
-    // does not carry a `SameSite=Lax` cookie, yet a `Set-Cookie` on its
-    // answer would still delete it: any page could log the user out.
-    let jar = match sent {
-        // With the attributes it was set with: a browser ignores a
-        // `__Host-` cookie, even an expired one that removes it, without
-        // `Secure`.
-        Some(_) => jar.remove(Cookie::build(name).path("/").secure(state.secure_cookies)),
-        None => jar,
-    };
+    let jar = without_session_cookies(jar, state.cookies);
     let response = match return_to {
         Some(url) => redirect(&url, after_post),
         None => html(StatusCode::OK, pages::logged_out(), Framing::Deny),

@@ -49,7 +49,9 @@ pub mod paths {
 }
 
 use crate::{
-    IssuerConfig, authorize, consent, dev,
+    IssuerConfig, authorize, consent,
+    cookies::CookiePolicy,
+    dev,
     dev::DevSettings,
     discovery,
     events::{self, EventKind, EventLog},
@@ -99,6 +101,8 @@ pub(crate) struct Urls {
     pub origin: String,
     /// The authority every request's `Host` must name.
     pub host: ServedHost,
+    /// The cookies its URL allows.
+    pub cookies: CookiePolicy,
     pub discovery: String,
     pub authorize: EndpointUrl,
     pub jwks: EndpointUrl,
@@ -122,6 +126,7 @@ impl Urls {
         Ok(Self {
             origin: parsed.origin().ascii_serialization(),
             host: ServedHost::of(&parsed).ok_or_else(bad)?,
+            cookies: CookiePolicy::of(&parsed),
             discovery: protocol::discovery_url(issuer),
             authorize: endpoint(paths::AUTHORIZE)?,
             jwks: endpoint(paths::JWKS)?,
@@ -147,8 +152,9 @@ pub(crate) struct Shared {
     /// Argon2 hash of a random password, checked for unknown usernames so
     /// that a login takes as long whether the user exists or not.
     pub dummy_hash: String,
-    /// An https issuer: its cookies are `Secure` and have `__Host-` names.
-    pub secure_cookies: bool,
+    /// How its cookies are made (`__Host-` names on https; a session
+    /// cookie a cross-site iframe sends where the browser allows it).
+    pub cookies: CookiePolicy,
     pub dev_controls: bool,
 }
 
@@ -218,7 +224,7 @@ pub async fn router_with_clock(
     let web_origins = tenant.web_origins();
     let state = AppState(Arc::new(Shared {
         issuer: config.url.clone(),
-        secure_cookies: urls.origin.starts_with("https://"),
+        cookies: urls.cookies,
         urls,
         tenant,
         keys,

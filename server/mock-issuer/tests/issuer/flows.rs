@@ -335,7 +335,7 @@ async fn a_login_page_for_an_unknown_request_is_an_error_page() {
 }
 
 #[tokio::test]
-async fn login_sets_a_new_httponly_samesite_lax_session_cookie() {
+async fn login_sets_new_session_cookies_that_a_cross_site_iframe_sends() {
     let issuer = spawn().await;
     // A session id planted before the login (session fixation).
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
@@ -373,10 +373,23 @@ async fn login_sets_a_new_httponly_samesite_lax_session_cookie() {
     assert!(!cookie.contains("planted-by-an-attacker"));
     let value = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
     assert!(value.len() >= 43, "256 random bits");
+    // An issuer on another site than the SPA is reached by the renewal
+    // iframe only with a `SameSite=None; Secure` cookie, which browsers take
+    // from http on loopback.
     let lower = cookie.to_ascii_lowercase();
-    assert!(lower.contains("httponly"), "{cookie}");
-    assert!(lower.contains("samesite=lax"), "{cookie}");
-    assert!(lower.contains("path=/"), "{cookie}");
+    for attribute in ["httponly", "samesite=none", "secure", "path=/"] {
+        assert!(lower.contains(attribute), "{attribute}: {cookie}");
+    }
+    // And a `SameSite=Lax` copy for browsers that take no `Secure` cookie
+    // over http (Safari): it keeps the login, not the iframe's renewal.
+    let (copy, attributes) =
+        cookie_set(response.headers(), mock_issuer::SESSION_COOKIE_LAX).expect("the Lax copy");
+    assert_eq!(copy, format!("{}={value}", mock_issuer::SESSION_COOKIE_LAX));
+    assert!(
+        attributes.contains("samesite=lax") && attributes.contains("httponly"),
+        "{attributes}"
+    );
+    assert!(!attributes.contains("secure"), "{attributes}");
 }
 
 #[tokio::test]
