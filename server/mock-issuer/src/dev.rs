@@ -167,9 +167,9 @@ impl DevSettings {
 
     /// Lists only the signing key in the JWKS until `until` (Unix seconds),
     /// so a token without `kid` has one key to match.
+    /// (`0` ends it at once.)
     pub fn publish_signing_key_only_until(&self, until: u64) {
-        let mut settings = self.lock();
-        settings.signing_key_only_until = settings.signing_key_only_until.max(until);
+        self.lock().signing_key_only_until = until;
     }
 
     /// Whether the JWKS lists only the signing key at `now`.

@@ -116,12 +116,20 @@ pub(super) async fn discovery_get(State(state): State<AppState>, headers: Header
 
 pub(super) async fn jwks_get(State(state): State<AppState>) -> Response {
     let now = state.now();
-    let keys = if state.dev.signing_key_only(now) {
+    let single = state.dev.signing_key_only(now);
+    let keys = if single {
         state.keys.signing_jwks()
     } else {
         state.keys.jwks(now)
     };
     let mut response = Json(keys).into_response();
+    if single {
+        // A fault's set, not to be kept past it.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    }
     // Clients may keep the keys for five minutes: the next key is published
     // a rotation before it signs, and a client that meets an unknown kid
     // reads the keys again anyway (past its cache).

@@ -26,8 +26,11 @@
 //! - Password checks are bounded, and repeated failures per username and
 //!   per client address are slowed, then answered 429 with `Retry-After`
 //!   (RFC 6749 §10.10; module `throttle`).
-//! - A logout removes the session cookies only when they were sent, so a
-//!   cross-site POST (which carries no `SameSite=Lax` cookie) changes none.
+//! - A logout removes the session cookies only when they were sent: one
+//!   that arrives without them (a cross-site POST carries no
+//!   `SameSite=Lax` cookie) changes none. Without the current user's
+//!   `id_token_hint` it only asks "Log out?", so a cross-site POST that does
+//!   carry the `SameSite=None` session cookie ends nothing either.
 //! - The login and consent pages of a request answer only the browser that
 //!   sent it (a cookie bound to the pending request: no login CSRF), check a
 //!   CSRF token, and start a new session id at login (no session fixation).

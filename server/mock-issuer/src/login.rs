@@ -120,15 +120,18 @@ pub async fn login_post(
     // An unknown user costs one Argon2 check too, so timing does not tell
     // which usernames exist.
     let hash = user.map_or_else(|| state.dummy_hash.clone(), |u| u.password_hash.clone());
-    let verified = {
-        let _slot = match state.throttle.check_slot().await {
-            Ok(slot) => slot,
-            Err(refusal) => return throttled(refusal),
-        };
-        tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-            .await
-            .unwrap_or(false)
+    let slot = match state.throttle.check_slot().await {
+        Ok(slot) => slot,
+        Err(refusal) => return throttled(refusal),
     };
+    // The slot goes with the check: freed when it ends, not when this
+    // request does.
+    let verified = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        verify_password(&hash, &password)
+    })
+    .await
+    .unwrap_or(false);
     let Some(user) = user.filter(|_| verified) else {
         state.event_on(
             pending.request.oauth_state(),
@@ -136,13 +139,13 @@ pub async fn login_post(
                 username: user.map(|u| u.username.clone()),
             },
         );
-        let slowdown = state.throttle.failed(attempt, state.now());
+        let slowdown = attempt.failed(state.now());
         if !slowdown.is_zero() {
             tokio::time::sleep(slowdown).await;
         }
         return Ok(page(StatusCode::BAD_REQUEST, "Wrong username or password."));
     };
-    state.throttle.succeeded(attempt);
+    attempt.succeeded();
 
     if let Some(old) = session_id(&jar, state.cookies) {
         state.store.end_session(&old);

@@ -85,10 +85,13 @@ pub fn mint(
         Some(Tamper::KidAbsentMultipleJwks | Tamper::KidAbsentSingleJwks) => Some(Forgery::NoKid),
         _ => None,
     };
-    if tamper == Some(Tamper::KidAbsentSingleJwks) {
-        state
+    match tamper {
+        Some(Tamper::KidAbsentSingleJwks) => state
             .dev
-            .publish_signing_key_only_until(state.now() + SINGLE_KEY_JWKS_SECS);
+            .publish_signing_key_only_until(state.now() + SINGLE_KEY_JWKS_SECS),
+        // Several keys again, or the kid-less token would find just one.
+        Some(Tamper::KidAbsentMultipleJwks) => state.dev.publish_signing_key_only_until(0),
+        _ => {}
     }
 
     let mut minted = Minted {

@@ -7,7 +7,7 @@ const ELSEWHERE: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)
 
 fn fail(throttle: &LoginThrottle, user: &str, address: Option<IpAddr>, now: u64) -> Duration {
     let attempt = throttle.admit(user, address, now).expect("admitted");
-    throttle.failed(attempt, now)
+    attempt.failed(now)
 }
 
 #[test]
@@ -78,24 +78,86 @@ fn one_address_trying_many_users_is_locked_out_too() {
 }
 
 #[test]
-fn a_correct_login_clears_both_counts_and_old_failures_are_forgotten() {
+fn a_correct_login_clears_the_users_count_but_not_the_addresss() {
     let throttle = LoginThrottle::default();
     for _ in 0..LOCK_AFTER - 1 {
         fail(&throttle, "alice", HOME, 10);
     }
-    throttle.succeeded(throttle.admit("alice", HOME, 10).unwrap());
+    throttle.admit("alice", HOME, 10).unwrap().succeeded();
+    // From elsewhere, alice starts afresh.
+    assert_eq!(fail(&throttle, "alice", ELSEWHERE, 10), Duration::ZERO);
+    // One correct login with a public password does not excuse the
+    // address that failed four times: its next failure locks it.
     assert_eq!(
-        fail(&throttle, "alice", HOME, 10),
+        fail(&throttle, "mallory", HOME, 10),
         Duration::ZERO,
-        "free again"
+        "locks"
     );
+    assert!(matches!(
+        throttle.admit("carol", HOME, 10),
+        Err(Throttled::LockedOut { .. })
+    ));
+}
 
+#[test]
+fn failures_and_lockouts_long_past_are_forgotten() {
     let throttle = LoginThrottle::default();
-    for _ in 0..LOCK_AFTER - 1 {
-        fail(&throttle, "alice", HOME, 10);
+    let mut now = 10;
+    for _ in 0..3 {
+        for _ in 0..LOCK_AFTER {
+            fail(&throttle, "alice", HOME, now);
+        }
+        now += MAX_LOCKOUT_SECS;
     }
-    let later = 10 + FORGET_AFTER_SECS;
-    assert_eq!(fail(&throttle, "alice", HOME, later), Duration::ZERO);
+    for _ in 0..LOCK_AFTER - 1 {
+        fail(&throttle, "alice", HOME, now);
+    }
+    let later = now + FORGET_AFTER_SECS;
+    for _ in 0..LOCK_AFTER {
+        fail(&throttle, "alice", HOME, later);
+    }
+    assert_eq!(
+        throttle.admit("alice", None, later).unwrap_err(),
+        Throttled::LockedOut {
+            retry_after_secs: FIRST_LOCKOUT_SECS
+        },
+        "a first lockout again"
+    );
+}
+
+#[test]
+fn a_burst_sent_at_once_gets_no_more_checks_than_a_lockout_allows() {
+    let throttle = LoginThrottle::default();
+    // Admitted together, before any is decided.
+    let admitted: Vec<_> = (0..50)
+        .filter_map(|_| throttle.admit("alice", HOME, 10).ok())
+        .collect();
+    assert_eq!(admitted.len(), LOCK_AFTER as usize);
+    assert_eq!(
+        throttle.admit("alice", ELSEWHERE, 10).unwrap_err(),
+        Throttled::LockedOut {
+            retry_after_secs: 1
+        },
+        "the user too, from any address"
+    );
+    for attempt in admitted {
+        attempt.failed(10);
+    }
+    assert_eq!(
+        throttle.admit("alice", None, 10).unwrap_err(),
+        Throttled::LockedOut {
+            retry_after_secs: FIRST_LOCKOUT_SECS
+        }
+    );
+}
+
+#[test]
+fn an_attempt_dropped_undecided_counts_as_nothing() {
+    let throttle = LoginThrottle::default();
+    for _ in 0..100 {
+        drop(throttle.admit("alice", HOME, 10).unwrap());
+    }
+    assert_eq!(fail(&throttle, "alice", HOME, 10), Duration::ZERO);
 }
 
 #[test]
