@@ -415,13 +415,7 @@ async fn each_tamper_breaks_exactly_the_check_a_client_must_make() {
             "kid_absent_multiple_jwks" => {
                 let jws = CompactJws::<Value>::parse(id).unwrap();
                 assert_eq!((jws.header.alg.as_str(), jws.header.kid), ("RS256", None));
-                let keys: Value = issuer
-                    .get("/.well-known/jwks.json")
-                    .await
-                    .json()
-                    .await
-                    .unwrap();
-                assert_eq!(keys["keys"].as_array().unwrap().len(), 2);
+                assert_eq!(published_keys(&issuer).await, 2);
             }
             "extra_aud" => {
                 let claims = CompactJws::<Value>::parse(id).unwrap().claims;
@@ -1002,12 +996,7 @@ async fn rsa_public_key_der(issuer: &TestIssuer, kid: &str) -> Vec<u8> {
         body.extend_from_slice(bytes);
         tlv(0x02, &body)
     }
-    let keys: protocol::JwkSet = issuer
-        .get("/.well-known/jwks.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let keys = issuer.client_jwks().await;
     let jwk = keys.find(kid).unwrap();
     let (n, e) = jwk.rsa_components().unwrap();
     tlv(0x30, &[integer(&n), integer(&e)].concat())
@@ -1015,11 +1004,5 @@ async fn rsa_public_key_der(issuer: &TestIssuer, kid: &str) -> Vec<u8> {
 
 /// How many keys the JWKS lists now.
 async fn published_keys(issuer: &TestIssuer) -> usize {
-    let keys: Value = issuer
-        .get("/.well-known/jwks.json")
-        .await
-        .json()
-        .await
-        .unwrap();
-    keys["keys"].as_array().unwrap().len()
+    issuer.client_jwks().await.keys.len()
 }

@@ -324,6 +324,15 @@ impl TestIssuer {
             .unwrap()
     }
 
+    /// The published JWKS as the client reads it (`protocol`'s types).
+    pub async fn client_jwks(&self) -> protocol::JwkSet {
+        self.get("/.well-known/jwks.json")
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Verifies `token` with the published JWKS (RS256 only, no leeway) for
     /// `audience`, and returns its header and claims.
     pub async fn decode(
@@ -452,12 +461,7 @@ pub async fn client_verdict(
     use protocol::{CompactJws, IdTokenCheck as C, IdTokenClaims, IdTokenExpectations, Nonce};
     let jws = CompactJws::<IdTokenClaims>::parse(id_token).map_err(|_| C::Signature)?;
     protocol::check_algorithm(&jws.header).map_err(|f| f.check)?;
-    let keys: protocol::JwkSet = issuer
-        .get("/.well-known/jwks.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let keys = issuer.client_jwks().await;
     let mut usable = keys.keys.iter().filter(|k| k.is_rs256_signing_key());
     let key = match jws.header.kid.as_deref() {
         Some(kid) => usable.find(|k| k.kid.as_deref() == Some(kid)),
