@@ -42,7 +42,7 @@ pub struct DevControls {
 }
 
 impl DevControls {
-    /// For the dev controls at `url` (e.g. `http://localhost:9000/dev`); reads
+    /// For the dev controls at `url` (e.g. `http://127.0.0.1:9000/dev`); reads
     /// nothing yet. Changes go to the [`EventLog`] in context.
     pub fn new(url: String) -> Self {
         let url = StoredValue::new(url);

@@ -14,7 +14,7 @@ const zlib = require("zlib");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SPA = "http://localhost:3000";
-const ISSUER = "http://localhost:9000";
+const ISSUER = "http://127.0.0.1:9000";
 const RUNS = 10;
 
 const median = (xs) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures";
 import { ALICE, logInAtIssuer, resetIssuer } from "../helpers";
 
 // app/minimal-app: the auth client crate alone, no event log or playground,

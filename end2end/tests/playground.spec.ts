@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "../fixtures";
 import { API, ISSUER, SPA } from "../origins";
 import { faultCatalogue, faultName, firstLogin, hangFirst, openPage, resetIssuer, waitForHydration } from "../helpers";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../fixtures";
 import { API, ISSUER } from "../origins";
 
 // Runs against the dev build and, in `make test`, the release build too:

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "../fixtures";
 import { API, ISSUER, SPA } from "../origins";
 import { armFault, denyWithDescription, faultCatalogue, type FaultInfo, firstLogin, hangFirst, logInAtIssuer, openPage, resetIssuer, isSilentAuthorize, rotateKeys, setResponseIss, waitForApp } from "../helpers";
 
@@ -207,15 +208,15 @@ test("a UserInfo answer about another sub is refused by the check the catalogue 
 });
 
 test("a discovery document naming another issuer is refused by the check the catalogue names, and nothing goes to its endpoints", async ({
-  browser,
+  newProfile,
   request,
 }) => {
   const info = await documentFault(request, "discovery_issuer_mismatch");
   expect(info.conformance_test).toBe("rp-discovery-issuer-not-matching-config");
   await armFault(request, { document: "discovery_issuer_mismatch" });
   // A tab with no copy of the document yet: its page-load renewal reads it.
-  const context = await browser.newContext({ baseURL: SPA });
-  const page = await context.newPage();
+  const context = await newProfile();
+  const page = context.pages()[0];
   const authorize: string[] = [];
   page.on("request", (r) => {
     if (r.url().startsWith(`${ISSUER}/authorize`)) authorize.push(r.url());
@@ -228,7 +229,6 @@ test("a discovery document naming another issuer is refused by the check the cat
   expect(authorize).toEqual([]);
   // Used up: the next read is the issuer's own, and a login works.
   await firstLogin(page);
-  await context.close();
 });
 
 // RFC 9207 §2.4: a response from another issuer than the one asked (a

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+import type { APIRequestContext, BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "../fixtures";
 import { API, ISSUER, SPA } from "../origins";
 import {
   BOB,
@@ -168,18 +169,24 @@ test.describe("with the page policy out of the way", () => {
   });
 });
 
-test("web_message: the provider's own page answers a renewal, also when discovery writes its host in capitals", async ({
+test("web_message: the provider's own page answers a renewal, also when discovery spells its host otherwise", async ({
   page,
 }) => {
-  // A browser serialises MessageEvent.origin in lower case: the client must
-  // compare with the endpoint's origin as the browser parses it, not as
-  // the discovery document happens to spell it.
+  // A browser serialises MessageEvent.origin in its own spelling (a host in
+  // lower case, an IPv4 address in dotted decimal): the client must compare
+  // with the endpoint's origin as the browser parses it, not as the
+  // discovery document happens to spell it.
   await editDiscovery(page, (metadata) => {
     const endpoint = String(metadata.authorization_endpoint);
-    const shouted = endpoint.replace(/^(https?:\/\/)([^/:]+)/, (_, scheme, host) => scheme + host.toUpperCase());
-    // An IP literal has no letters to shout: the test would prove nothing.
-    expect(shouted, "a host name with letters").not.toBe(endpoint);
-    metadata.authorization_endpoint = shouted;
+    const respelled = endpoint.replace(/^(https?:\/\/)([^/:]+)/, (_, scheme, host: string) =>
+      /^\d+(\.\d+){3}$/.test(host)
+        ? // The URL Standard's IPv4 parser reads `0X7F.0.0.1` as 127.0.0.1.
+          scheme + host.replace(/^\d+/, (octet) => "0X" + Number(octet).toString(16).toUpperCase())
+        : scheme + host.toUpperCase(),
+    );
+    expect(respelled).not.toBe(endpoint);
+    expect(new URL(respelled).origin, "the same origin").toBe(new URL(endpoint).origin);
+    metadata.authorization_endpoint = respelled;
   });
   await firstLogin(page);
   await openPage(page, "Settings");

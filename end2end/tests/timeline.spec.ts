@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "../fixtures";
 import { ISSUER } from "../origins";
 import { countLogLines, firstLogin, openPage, resetIssuer } from "../helpers";
 

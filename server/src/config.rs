@@ -76,9 +76,11 @@ pub struct ApiConfig {
     pub token: BearerConfig,
 }
 
-/// On the SPA's site (a port is no part of a site); setting `ISSUER_URL` to
-/// `http://127.0.0.1:9000` puts it on another, as a real provider is.
-const DEFAULT_ISSUER: &str = "http://localhost:9000";
+/// On another site than the SPA's (`localhost`), as a real provider is: its
+/// session cookie is a third-party one in the renewal iframe. `ISSUER_URL=
+/// http://localhost:9000` puts it on the SPA's site (a port is no part of a
+/// site).
+const DEFAULT_ISSUER: &str = "http://127.0.0.1:9000";
 const DEFAULT_API_URL: &str = "http://localhost:8000";
 const DEFAULT_AUDIENCE: &str = "http://localhost:8000/api";
 const DEFAULT_SPA_ORIGIN: &str = "http://localhost:3000";
@@ -246,8 +248,8 @@ impl Config {
         set_addr(env, "ISSUER_ADDR", &mut self.issuer.addr)?;
         if let Some(url) = env("ISSUER_URL") {
             // The SPA and the API follow the mock issuer unless told
-            // otherwise: `ISSUER_URL=http://127.0.0.1:9000` alone makes the
-            // demo cross-site.
+            // otherwise: `ISSUER_URL=http://localhost:9000` alone makes the
+            // demo same-site.
             if env("SPA_ISSUER").is_none() {
                 self.spa.client.issuer.clone_from(&url);
             }
@@ -430,18 +432,18 @@ mod tests {
     #[test]
     fn the_spa_is_told_of_dev_controls_only_at_the_mock_issuer_that_has_them() {
         let dev = |vars: &[(&str, &str)]| load(vars).unwrap().spa_app_config().dev_controls;
-        assert_eq!(dev(&[]).as_deref(), Some("http://localhost:9000/dev"));
+        assert_eq!(dev(&[]).as_deref(), Some("http://127.0.0.1:9000/dev"));
         assert_eq!(
-            dev(&[("SPA_ISSUER", "http://localhost:9000/")]).as_deref(),
-            Some("http://localhost:9000/dev")
+            dev(&[("SPA_ISSUER", "http://127.0.0.1:9000/")]).as_deref(),
+            Some("http://127.0.0.1:9000/dev")
         );
         // The mock issuer somewhere else: the SPA follows it.
         assert_eq!(
-            dev(&[("ISSUER_URL", "http://127.0.0.1:9000")]).as_deref(),
-            Some("http://127.0.0.1:9000/dev")
+            dev(&[("ISSUER_URL", "http://localhost:9000")]).as_deref(),
+            Some("http://localhost:9000/dev")
         );
         assert_eq!(
-            dev(&[("SPA_ISSUER", "http://127.0.0.1:9000")]),
+            dev(&[("SPA_ISSUER", "http://localhost:9000")]),
             None,
             "another issuer than the mock's"
         );
@@ -451,32 +453,32 @@ mod tests {
     }
 
     #[test]
-    fn one_setting_puts_the_issuer_on_another_site_and_the_spa_and_api_follow() {
+    fn the_issuer_is_on_another_site_and_one_setting_moves_it_with_the_spa_and_api() {
         let site = |url: &str| url::Url::parse(url).unwrap().host_str().unwrap().to_owned();
         let config = load(&[]).unwrap();
+        assert_eq!(site(&config.api.allowed_origins[0]), "localhost", "the SPA");
         for url in [
             &config.issuer.mock.url,
             &config.spa.client.issuer,
             &config.api.token.issuer,
         ] {
-            assert_eq!(site(url), "localhost", "{url}");
+            assert_eq!(site(url), "127.0.0.1", "{url}");
         }
-        let cross = load(&[("ISSUER_URL", "http://127.0.0.1:9000")]).unwrap();
+        let same_site = load(&[("ISSUER_URL", "http://localhost:9000")]).unwrap();
         for url in [
-            &cross.issuer.mock.url,
-            &cross.spa.client.issuer,
-            &cross.api.token.issuer,
+            &same_site.issuer.mock.url,
+            &same_site.spa.client.issuer,
+            &same_site.api.token.issuer,
         ] {
-            assert_eq!(url, "http://127.0.0.1:9000");
+            assert_eq!(url, "http://localhost:9000");
         }
-        assert_eq!(site(&cross.api.allowed_origins[0]), "localhost", "the SPA");
         let pinned = load(&[
-            ("ISSUER_URL", "http://127.0.0.1:9000"),
+            ("ISSUER_URL", "http://localhost:9000"),
             ("API_ISSUER", "https://other.example"),
         ])
         .unwrap();
         assert_eq!(pinned.api.token.issuer, "https://other.example");
-        assert_eq!(pinned.spa.client.issuer, "http://127.0.0.1:9000");
+        assert_eq!(pinned.spa.client.issuer, "http://localhost:9000");
     }
 
     #[test]

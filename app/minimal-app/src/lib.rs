@@ -27,7 +27,7 @@ pub fn client_config() -> ClientConfig {
         // Valid scope tokens: the parse cannot fail.
         scope: "openid profile read:messages".parse().unwrap_or_default(),
         api_url: "http://localhost:8100".into(),
-        ..ClientConfig::new("http://localhost:9000", "minimal-spa")
+        ..ClientConfig::new("http://127.0.0.1:9000", "minimal-spa")
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::IssuerSetupError;
 
-/// The issuer's settings. The defaults are the demo's: `http://localhost:9000`,
+/// The issuer's settings. The defaults are the demo's: `http://127.0.0.1:9000`,
 /// the embedded tenant, keys kept in `data/issuer`, dev controls on.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -34,7 +34,7 @@ pub struct IssuerConfig {
 impl Default for IssuerConfig {
     fn default() -> Self {
         Self {
-            url: "http://localhost:9000".into(),
+            url: "http://127.0.0.1:9000".into(),
             tenant: None,
             data_dir: Some(PathBuf::from("data/issuer")),
             dev_controls: true,

@@ -31,7 +31,7 @@ async fn the_issuer_and_the_api_report_their_health() {
     let (status, body) = get(
         mock_issuer::router(&config.issuer.mock).await.unwrap(),
         // The issuer answers only requests that name its host.
-        "http://localhost:9000/health",
+        "http://127.0.0.1:9000/health",
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -183,19 +183,19 @@ async fn the_spa_page_policy_lists_the_provider_and_the_api_and_nothing_more() {
         directive("connect-src"),
         [
             "'self'",
-            "http://localhost:9000",
+            "http://127.0.0.1:9000",
             "http://localhost:8000",
             "https://www.googleapis.com"
         ]
     );
-    assert_eq!(directive("frame-src"), ["'self'", "http://localhost:9000"]);
+    assert_eq!(directive("frame-src"), ["'self'", "http://127.0.0.1:9000"]);
     assert_eq!(
         directive("form-action"),
-        ["'self'", "http://localhost:9000"]
+        ["'self'", "http://127.0.0.1:9000"]
     );
     assert_eq!(
         directive("img-src"),
-        ["'self'", "data:", "http://localhost:9000", "https:"]
+        ["'self'", "data:", "http://127.0.0.1:9000", "https:"]
     );
     assert_eq!(directive("style-src"), ["'self'"]);
     assert_eq!(directive("base-uri"), ["'none'"]);
