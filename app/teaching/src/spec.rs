@@ -129,6 +129,9 @@ sections! {
     OIDC_CONSENT = "OIDC Core §3.1.2.4", "https://openid.net/specs/openid-connect-core-1_0.html#Consent";
     /// OpenID Connect's error codes (`login_required`, `consent_required`).
     OIDC_AUTHENTICATION_ERROR = "OIDC Core §3.1.2.6", "https://openid.net/specs/openid-connect-core-1_0.html#AuthError";
+    /// `Sec-Fetch-Storage-Access`: whether a cross-site request may carry
+    /// the site's unpartitioned (third-party) cookies.
+    STORAGE_ACCESS_HEADERS = "Storage Access Headers (Sec-Fetch-Storage-Access)", "https://github.com/privacycg/storage-access-headers";
     /// Signing ID tokens: with several keys in the JWKS, `kid` is required.
     OIDC_SIGNING = "OIDC Core §10.1", "https://openid.net/specs/openid-connect-core-1_0.html#Signing";
     /// Validating an ID token.

@@ -32,7 +32,7 @@ use protocol::{ErrorCode, IdTokenClaims, ResponseMode, TokenType};
 
 use super::{
     AppState,
-    cookies::{browser_cookie, browser_id, current_session, require_form},
+    cookies::{browser_cookie, browser_id, current_session, require_form, session_id},
     events::{EventKind, LoginReason},
     issue::{issue, silent_outcome},
     params::Params,
@@ -40,15 +40,18 @@ use super::{
     request::{AuthorizeRequest, Refusal, Target},
     respond::{PageError, deliver_error, redirect},
     store::{Pending, Session, random_id},
+    third_party::{Context, NoSession},
 };
 
 /// `GET /authorize`.
 pub async fn authorize_get(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    authorize(&state, query.unwrap_or_default().as_bytes(), &jar, false).await
+    let query = query.unwrap_or_default();
+    authorize(&state, query.as_bytes(), &headers, &jar, false).await
 }
 
 /// `POST /authorize` (OIDC Core §3.1.2.1: form-encoded, same parameters).
@@ -59,10 +62,16 @@ pub async fn authorize_post(
     body: Bytes,
 ) -> Result<Response, PageError> {
     require_form(&headers)?;
-    Ok(authorize(&state, &body, &jar, true).await)
+    Ok(authorize(&state, &body, &headers, &jar, true).await)
 }
 
-async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bool) -> Response {
+async fn authorize(
+    state: &AppState,
+    raw: &[u8],
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    after_post: bool,
+) -> Response {
     if let Some(delay) = state.dev.latency() {
         tokio::time::sleep(delay).await;
     }
@@ -107,7 +116,7 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
         }
     };
     validated(state, &request.target());
-    let session = current_session(state, jar);
+    let session = find_session(state, jar, Context::of(headers));
     let pending = Pending {
         request,
         csrf: String::new(),
@@ -120,7 +129,21 @@ async fn authorize(state: &AppState, raw: &[u8], jar: &CookieJar, after_post: bo
         consent_done: false,
         username: None,
     };
-    proceed(state, pending, None, session.map(|(_, s)| s), after_post)
+    proceed(state, pending, None, session, after_post)
+}
+
+/// The session the request's cookie names, or why there is none.
+fn find_session(state: &AppState, jar: &CookieJar, context: Context) -> Result<Session, NoSession> {
+    let cookie = session_id(jar, state.cookies).is_some();
+    if cookie
+        && matches!(context, Context::ThirdPartyFrame(_))
+        && state.dev.block_third_party_cookies()
+    {
+        return Err(NoSession::Simulated);
+    }
+    current_session(state, jar)
+        .map(|(_, session)| session)
+        .ok_or_else(|| NoSession::why(context, cookie))
 }
 
 fn validated(state: &AppState, target: &Target) {
@@ -163,7 +186,7 @@ pub(super) fn proceed(
     state: &AppState,
     mut pending: Pending,
     pending_id: Option<String>,
-    session: Option<Session>,
+    session: Result<Session, NoSession>,
     after_post: bool,
 ) -> Response {
     let request = &pending.request;
@@ -180,18 +203,24 @@ pub(super) fn proceed(
     if request.prompt.none {
         // Silent authentication: answer at once (OIDC Core §3.1.2.6).
         let refusal = match &session {
-            None => Some((
-                ErrorCode::LoginRequired,
-                "no session at the authorization server",
-            )),
-            Some(s) if too_old(s) => {
+            Err(why) => {
+                state.event_on(
+                    request.oauth_state(),
+                    EventKind::NoSession {
+                        client_id: request.client_id.clone(),
+                        why: *why,
+                    },
+                );
+                Some((ErrorCode::LoginRequired, why.description()))
+            }
+            Ok(s) if too_old(s) => {
                 Some((ErrorCode::LoginRequired, "the login is older than max_age"))
             }
-            Some(s) if !consent_covers(state, s, request) => Some((
+            Ok(s) if !consent_covers(state, s, request) => Some((
                 ErrorCode::ConsentRequired,
                 "the user has not consented to these scopes for this application",
             )),
-            Some(s) => hint_refusal(state, request, s).map(|why| (ErrorCode::LoginRequired, why)),
+            Ok(s) => hint_refusal(state, request, s).map(|why| (ErrorCode::LoginRequired, why)),
         };
         if let Some((error, description)) = refusal {
             silent_outcome(state, &target, error.as_str());
@@ -200,10 +229,10 @@ pub(super) fn proceed(
     }
 
     let login_reason = match &session {
-        None => Some(LoginReason::NoSession),
-        Some(_) if request.prompt.login && !pending.login_done => Some(LoginReason::PromptLogin),
-        Some(s) if too_old(s) && !pending.login_done => Some(LoginReason::MaxAge),
-        Some(_) => None,
+        Err(_) => Some(LoginReason::NoSession),
+        Ok(_) if request.prompt.login && !pending.login_done => Some(LoginReason::PromptLogin),
+        Ok(s) if too_old(s) && !pending.login_done => Some(LoginReason::MaxAge),
+        Ok(_) => None,
     };
     if let Some(reason) = login_reason {
         state.event_on(
@@ -215,7 +244,7 @@ pub(super) fn proceed(
         );
         return show(state, pending, pending_id, paths::LOGIN, after_post);
     }
-    let Some(session) = session else {
+    let Ok(session) = session else {
         return show(state, pending, pending_id, paths::LOGIN, after_post);
     };
     pending.username = Some(session.username.clone());

@@ -19,6 +19,7 @@ use super::{
     respond::{Framing, PageError, deliver_error, html},
     store::Pending,
     tenant::{Client, User},
+    third_party::NoSession,
 };
 
 /// `GET /consent?request=<id>`: what the client asks for, Allow / Deny.
@@ -98,7 +99,9 @@ pub async fn consent_post(
                 },
             );
             pending.consent_done = true;
-            let session = current_session(&state, &jar).map(|(_, s)| s);
+            let session = current_session(&state, &jar)
+                .map(|(_, s)| s)
+                .ok_or(NoSession::NotLoggedIn);
             proceed(&state, pending, Some(id.to_owned()), session, true)
         }
         "deny" => {

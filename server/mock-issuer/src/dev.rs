@@ -13,6 +13,7 @@
 //! | `DELETE /dev/faults` | `{}` | disarm every fault |
 //! | `POST /dev/latency` | `{"ms": 3000}` | delay every `/authorize` request |
 //! | `POST /dev/narrow-scope` | `{"enabled": true}` | answer with a `scope` that names only the API's scopes (no `openid`, `profile`, `email`), as some certified providers do: RFC 6749 §4.2.2 lets the granted scope differ from the requested one; the tokens are unchanged |
+//! | `POST /dev/third-party-cookies` | `{"blocked": true}` | ignore the session cookie of a request from a frame of another site (`Sec-Fetch-Dest: iframe`, `Sec-Fetch-Site: cross-site`), as a browser that blocks third-party cookies would not send it: renewal in an iframe finds no session, a top-level request does |
 //! | `POST /dev/response-iss` | `{"iss": "https://other.example"}`, `{"omit": true}` or `{}` | answer every authorization response with that `iss`, with none, or (`{}`) with the issuer's own again: the mix-up a client must refuse (RFC 9207 §2.4) |
 //! | `POST /dev/lifetimes` | `{"access_token_secs": 5, "id_token_secs": 5}` | override token (and `sso_*_secs` session) lifetimes |
 //! | `POST /dev/revoke-consent` | `{"username": "alice", "client_id": "demo-spa"}` (each optional) | forget matching consents |
@@ -82,6 +83,7 @@ struct Settings {
     latency_ms: u64,
     lifetimes: Option<Lifetimes>,
     narrow_scope: bool,
+    block_third_party_cookies: bool,
     response_iss: ResponseIss,
     /// Until when (Unix seconds) the JWKS lists the signing key alone.
     signing_key_only_until: u64,
@@ -160,6 +162,11 @@ impl DevSettings {
         self.lock().narrow_scope
     }
 
+    /// Whether a cross-site frame's session cookie is ignored.
+    pub fn block_third_party_cookies(&self) -> bool {
+        self.lock().block_third_party_cookies
+    }
+
     /// The `iss` authorization responses carry.
     pub fn response_iss(&self) -> ResponseIss {
         self.lock().response_iss.clone()
@@ -209,6 +216,10 @@ pub(crate) fn routes(web_origins: &[String], issuer_origin: &str) -> Router<AppS
         )
         .route("/dev/latency", post(settings::latency_post))
         .route("/dev/narrow-scope", post(settings::narrow_scope_post))
+        .route(
+            "/dev/third-party-cookies",
+            post(settings::third_party_cookies_post),
+        )
         .route("/dev/response-iss", post(settings::response_iss_post))
         .route("/dev/lifetimes", post(settings::lifetimes_post))
         .route("/dev/revoke-consent", post(settings::revoke_consent_post))
@@ -303,6 +314,7 @@ fn snapshot(state: &AppState) -> serde_json::Value {
         "faults": settings.faults,
         "latency_ms": settings.latency_ms,
         "narrow_scope": settings.narrow_scope,
+        "block_third_party_cookies": settings.block_third_party_cookies,
         "response_iss": settings.response_iss,
         "lifetimes": lifetimes,
         "configured_lifetimes": state.tenant.lifetimes,

@@ -21,7 +21,10 @@ use rand::RngCore;
 use serde::Serialize;
 use teaching::dev_controls::Verdict;
 
-use super::dev::{Fault, Tamper};
+use super::{
+    dev::{Fault, Tamper},
+    third_party::NoSession,
+};
 
 /// How many events are kept; older ones are dropped first.
 pub const CAPACITY: usize = 1_000;
@@ -127,6 +130,13 @@ pub enum EventKind {
         error: ErrorCode,
         /// The description sent.
         description: String,
+    },
+    /// A silent request found no session, and why.
+    NoSession {
+        /// The client.
+        client_id: ClientId,
+        /// Why: no login, or no cookie in a third-party frame.
+        why: NoSession,
     },
     /// The user is sent to the login page.
     LoginRequired {

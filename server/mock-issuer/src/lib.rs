@@ -94,6 +94,7 @@ mod site;
 mod spawn;
 mod store;
 pub mod tenant;
+mod third_party;
 mod throttle;
 mod tokens;
 mod userinfo;

@@ -170,6 +170,6 @@ pub async fn login_post(
     let jar = session_cookies(&session_id, state.cookies)
         .into_iter()
         .fold(jar, CookieJar::add);
-    let response = proceed(&state, pending, Some(id.to_owned()), Some(session), true);
+    let response = proceed(&state, pending, Some(id.to_owned()), Ok(session), true);
     Ok((jar, response).into_response())
 }

@@ -55,6 +55,28 @@ pub(super) async fn narrow_scope_post(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct ThirdPartyCookiesBody {
+    blocked: bool,
+}
+
+pub(super) async fn third_party_cookies_post(
+    State(state): State<AppState>,
+    Json(body): Json<ThirdPartyCookiesBody>,
+) -> Json<serde_json::Value> {
+    state.dev.lock().block_third_party_cookies = body.blocked;
+    state.event(EventKind::DevControl {
+        control: "third_party_cookies",
+        detail: if body.blocked {
+            "the session cookie of a frame on another site is ignored, as a browser that blocks third-party cookies would not send it".into()
+        } else {
+            "the session cookie of a frame on another site counts again".into()
+        },
+    });
+    Json(json!({ "block_third_party_cookies": body.blocked }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ResponseIssBody {
     #[serde(default)]
     iss: Option<String>,

@@ -2,6 +2,7 @@
 
 use super::EventKind;
 use super::LoginReason;
+use crate::third_party::NoSession;
 
 use teaching::{
     dev_controls::Verdict,
@@ -45,6 +46,11 @@ impl EventKind {
                 "Sent {} an error: {} ({description})",
                 client_id.as_str(),
                 error.as_str()
+            ),
+            Self::NoSession { client_id, why } => format!(
+                "No session for {}'s silent request: {}",
+                client_id.as_str(),
+                why.description()
             ),
             Self::LoginRequired { client_id, reason } => {
                 let why = match reason {
@@ -190,6 +196,11 @@ impl EventKind {
             }
             // Registered redirect URIs are compared as exact strings.
             Self::ClientValidated { .. } => Some(spec::RFC9700_REDIRECT_URIS),
+            Self::NoSession {
+                why: NoSession::NotLoggedIn,
+                ..
+            } => Some(spec::OIDC_AUTHENTICATION_ERROR),
+            Self::NoSession { .. } => Some(spec::STORAGE_ACCESS_HEADERS),
             Self::LoginRequired { .. }
             | Self::LoginShown { .. }
             | Self::LoginSucceeded { .. }

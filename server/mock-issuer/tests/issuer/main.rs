@@ -16,3 +16,4 @@ mod host;
 mod setup;
 mod spawned;
 mod support;
+mod third_party;
