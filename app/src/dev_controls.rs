@@ -49,6 +49,16 @@ pub async fn disarm_all(dev: &str) -> Result<(), DevControlsError> {
         .map(drop)
 }
 
+/// `POST {dev}/third-party-cookies`: the issuer ignores (or counts again)
+/// the session cookie of a frame on another site, as a browser that blocks
+/// third-party cookies would not send it.
+pub async fn block_third_party_cookies(dev: &str, blocked: bool) -> Result<(), DevControlsError> {
+    let body = format!("{{\"blocked\":{blocked}}}");
+    send("POST", &format!("{dev}/third-party-cookies"), Some(&body))
+        .await
+        .map(drop)
+}
+
 /// `GET {dev}/events`: the issuer's decisions after `after`; with `None`,
 /// its latest `latest` decisions (one request more, to learn where it is).
 pub async fn events(

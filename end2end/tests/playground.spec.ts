@@ -114,6 +114,10 @@ test("the playground lists the issuer's whole catalogue, and a fault armed there
 test("a fault armed for silent renewals only spares the login and ends the next renewal", async ({ page, request }) => {
   await firstLogin(page);
   await openPage(page, "Playground");
+  // The provider's cookie reaches the iframe (a renewal works): a
+  // login_required there then ends the session.
+  await page.getByRole("button", { name: "Renew now" }).click();
+  await expect(page.getByTestId("event-log")).toContainText("Silent authentication succeeded");
   await page.getByRole("radio", { name: "The next silent renewal only" }).check();
   await page.getByRole("button", { name: "Arm login_required" }).click();
   await expect(page.getByTestId("armed-faults")).toContainText("login_required × 1, silent renewals only");

@@ -99,6 +99,9 @@ test("login_required during renewal ends the session once, with no retry loop, a
 }) => {
   await setLifetimes(request, { access_token_secs: 4, id_token_secs: 4 });
   await firstLogin(page);
+  // A renewal that works: the provider's cookie reaches the iframe, so a
+  // login_required there means the session ended (not a blocked cookie).
+  await expect.poll(() => countLogLines(page, RENEWED), { timeout: 10_000 }).toBe(1);
   await armFault(request, { error: "login_required" }, 1, true);
   let silentRequests = 0;
   page.on("request", (r) => {
@@ -349,6 +352,10 @@ test("without Web Locks (an insecure context, an older browser) renewal still wo
 async function bobTakesOverTheProviderSession(context: BrowserContext, request: APIRequestContext): Promise<Page> {
   const first = await context.newPage();
   await firstLogin(first);
+  // The provider's cookie reaches this tab's iframe (a renewal works).
+  await openPage(first, "Session");
+  await first.getByRole("button", { name: "Renew now" }).click();
+  await expect.poll(() => countLogLines(first, RENEWED), { timeout: 10_000 }).toBe(1);
   const ended = await request.post(`${ISSUER}/dev/end-sessions`, { data: {} });
   expect(ended.ok()).toBeTruthy();
   const second = await context.newPage();

@@ -45,6 +45,16 @@ pub fn page_origin() -> String {
         .unwrap_or_default()
 }
 
+/// The page's path, query included (no fragment).
+pub fn page_path() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let location = w.location();
+            Some(location.pathname().ok()? + &location.search().ok()?)
+        })
+        .unwrap_or_else(|| "/".to_owned())
+}
+
 pub(crate) fn window() -> Result<web_sys::Window, BrowserError> {
     web_sys::window().ok_or_else(|| BrowserError("no window".into()))
 }

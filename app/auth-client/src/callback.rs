@@ -4,12 +4,12 @@
 //! meanwhile (RFC 6749 §4.2.2, OIDC Core §3.2.2.5–§3.2.2.11). A silent
 //! renewal's answer goes through the same [`accept_response`].
 
-use leptos::prelude::{GetValue, SetValue, UpdateValue, WithUntracked, WithValue};
+use leptos::prelude::{GetValue, Set, SetValue, UpdateValue, WithUntracked, WithValue};
 use protocol::{AuthorizationResponse, ResponseChannel, ReturnPath, Transaction, parse_fragment};
 
 use crate::{
-    AuthClient, CALLBACK_PATH, CallbackError, ResponseCheck, Session, SignedOut, StateRefusal,
-    Token, browser,
+    AuthClient, CALLBACK_PATH, CallbackError, IframeCookie, RenewalState, ResponseCheck, Session,
+    SessionEnd, SignedOut, StateRefusal, Token, browser,
     events::{AuthEvent, Flow, FlowKind, Reporter},
     id_token::{self, ValidIdToken},
     login::{take_transaction, tx_of},
@@ -51,8 +51,8 @@ pub(crate) async fn accept_response(
     channel: ResponseChannel,
 ) -> Result<Transaction, CallbackError> {
     let kind = match channel {
-        ResponseChannel::Callback => FlowKind::Login,
         ResponseChannel::Silent => FlowKind::Silent,
+        ResponseChannel::Callback | ResponseChannel::TopLevelRenewal => FlowKind::Login,
     };
     let report = report.or_flow(kind);
     let refuse = |report: Reporter, check: ResponseCheck, reason: String| {
@@ -83,11 +83,11 @@ pub(crate) async fn accept_response(
 
     // RFC 6749 §10.12: the response must answer a request of this tab.
     let transaction = match response.state().and_then(take_transaction) {
-        Some(t) if !t.is_expired(browser::now_ms()) && t.channel == channel => t,
+        Some(t) if !t.is_expired(browser::now_ms()) && t.channel.answered_by(channel) => t,
         found => {
             let refused = match found {
                 None => StateRefusal::Unknown,
-                Some(t) if t.channel != channel => StateRefusal::OtherChannel,
+                Some(t) if !t.channel.answered_by(channel) => StateRefusal::OtherChannel,
                 Some(_) => StateRefusal::Expired,
             };
             report.emit(AuthEvent::StateChecked {
@@ -121,6 +121,18 @@ pub(crate) async fn accept_response(
                 error: error.error.clone(),
                 description: error.description.clone(),
             });
+            if transaction.channel == ResponseChannel::TopLevelRenewal {
+                // Not even a first-party request found a session: it ended
+                // at the provider, and here too (also a copy in storage).
+                report.emit(AuthEvent::TopLevelRenewal {
+                    found_session: false,
+                });
+                client.generation.update_value(|g| *g += 1);
+                client.set_session(None);
+                client.renewal.set(RenewalState::SessionEnded {
+                    reason: SessionEnd::InteractionRequired(error.error.clone()),
+                });
+            }
             return Err(CallbackError::Provider {
                 error: error.error,
                 description: error.description,
@@ -213,6 +225,15 @@ pub(crate) async fn accept_response(
         return Err(CallbackError::OtherUser);
     }
     install(client, report, session, channel, other_user);
+    match transaction.channel {
+        ResponseChannel::TopLevelRenewal => {
+            report.emit(AuthEvent::TopLevelRenewal {
+                found_session: true,
+            });
+            IframeCookie::Withheld.learn();
+        }
+        ResponseChannel::Callback | ResponseChannel::Silent => {}
+    }
     browser::mark("implicit:tokens-validated");
     Ok(transaction)
 }

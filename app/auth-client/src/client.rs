@@ -15,7 +15,7 @@ use crate::{
     browser::HttpResponse,
     callback,
     events::{AuthEvent, Reporter},
-    login, logout, names, renew, schedule,
+    login, logout, names, renew, schedule, third_party,
 };
 
 /// The client: a `Copy` handle on this tab's session, given to the app by
@@ -142,6 +142,14 @@ impl AuthClient {
     /// Renews the tokens now, silently (`prompt=none` in a hidden iframe).
     pub async fn renew(&self, reason: RenewReason) -> Result<(), RenewError> {
         renew::renew(*self, self.reporter, reason).await
+    }
+
+    /// Renews by sending the whole page to the provider with `prompt=none`
+    /// (where its session cookie is first-party), back to this page: for a
+    /// browser that sends the renewal iframe no cookie
+    /// ([`RenewalState::Blocked`]). Returns only if the page could not go.
+    pub async fn renew_top_level(&self) -> Result<(), RequestError> {
+        third_party::renew_top_level(*self).await
     }
 
     /// Calls the API (RFC 6750 §2.1), with the access token when the

@@ -80,6 +80,16 @@ pub enum AuthEvent {
     },
     /// A silent authentication ended; `detail` says how.
     SilentFinished { passed: bool, detail: String },
+    /// The iframe found no session at the provider (`login_required`) while
+    /// this tab has one, and the provider's cookie is not known to reach the
+    /// iframe: third-party cookies may be blocked. The session is kept;
+    /// `confirmed` when a top-level renewal proved it before, `redirect`
+    /// when one starts now.
+    RenewalBlocked { confirmed: bool, redirect: bool },
+    /// A top-level `prompt=none` renewal came back: with tokens
+    /// (`found_session`: so the iframe was sent no cookie), or with
+    /// `login_required` (the session had ended at the provider).
+    TopLevelRenewal { found_session: bool },
     /// The next renewal was scheduled.
     RenewalScheduled { in_secs: u64 },
     /// Another tab shared its session or its logout.

@@ -74,6 +74,7 @@ mod schedule;
 mod session;
 mod settings;
 mod tabs;
+mod third_party;
 
 pub use api::{ApiRequest, Credentials};
 pub use browser::HttpResponse;
@@ -89,6 +90,7 @@ pub use events::{
 pub use renew::RenewReason;
 pub use session::{RenewalState, Session, SessionEnd, Token, renewal_scope};
 pub use settings::{LogoutStyle, Settings, TokenStorage};
+pub use third_party::{BlockedRenewal, IframeCookie};
 
 /// The app's callback route: the `redirect_uri` of an interactive login.
 pub const CALLBACK_PATH: &str = "/callback";

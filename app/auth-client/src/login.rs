@@ -32,6 +32,9 @@ pub(crate) enum Channel {
     /// A hidden iframe: `prompt=none`, answered to [`SILENT_CALLBACK_PATH`]
     /// (`fragment`) or by the provider's page (`web_message`).
     Silent(ResponseMode),
+    /// The whole page with `prompt=none`, back to [`CALLBACK_PATH`]: a
+    /// renewal the iframe could not do.
+    TopLevel,
 }
 
 /// Builds the request for `state` and keeps its transaction (nonce, scope,
@@ -49,6 +52,7 @@ pub(crate) fn prepare(
     let nonce = Nonce::new(browser::random_token(RANDOM_BYTES)?);
     let (path, prompt, response_mode) = match channel {
         Channel::Callback => (CALLBACK_PATH, None, None),
+        Channel::TopLevel => (CALLBACK_PATH, Some(Prompt::None), None),
         Channel::Silent(mode) => (
             SILENT_CALLBACK_PATH,
             Some(Prompt::None),
@@ -60,7 +64,7 @@ pub(crate) fn prepare(
     // §3.1.2.1): the provider must not answer for another account.
     let id_token_hint = match channel {
         Channel::Callback => None,
-        Channel::Silent(_) => client.session.with_untracked(|s| {
+        Channel::Silent(_) | Channel::TopLevel => client.session.with_untracked(|s| {
             let token = s.as_ref()?.id_token.as_ref()?;
             Some(IdTokenHint::new(token.secret()))
         }),
@@ -90,6 +94,7 @@ pub(crate) fn prepare(
             channel: match channel {
                 Channel::Callback => ResponseChannel::Callback,
                 Channel::Silent(_) => ResponseChannel::Silent,
+                Channel::TopLevel => ResponseChannel::TopLevelRenewal,
             },
         },
     )?;

@@ -4,7 +4,7 @@
 //! tabs of the origin, the result shared with them.
 
 use leptos::prelude::{GetUntracked, Set, WithUntracked, WithValue};
-use protocol::{MessageSource, ResponseChannel, accept_message};
+use protocol::{ErrorCode, MessageSource, ResponseChannel, accept_message};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -15,6 +15,7 @@ use crate::{
     names, provider, renewal_scope,
     session::SessionEnd,
     tabs,
+    third_party::{self, BlockedRenewal, IframeCookie},
 };
 
 /// Why a renewal runs.
@@ -132,6 +133,7 @@ pub(crate) async fn renew(
                 passed: true,
                 detail: "new tokens validated and in memory".into(),
             });
+            IframeCookie::Sent.learn();
             tabs::share_session(client, wanted);
             client.renewal.set(RenewalState::Idle);
             Ok(())
@@ -150,9 +152,26 @@ pub(crate) async fn renew(
         Ok(Some(Err(RenewError::InteractionRequired(code)))) => {
             let error = RenewError::InteractionRequired(code.clone());
             finished(&error);
+            let known = IframeCookie::known();
             if reason == RenewReason::PageLoad {
                 // On page load this only means "signed out".
                 client.renewal.set(RenewalState::Idle);
+            } else if code == ErrorCode::LoginRequired
+                && known != IframeCookie::Sent
+                && client.session.with_untracked(Option::is_some)
+            {
+                // Maybe no cookie reached the iframe: keep the session.
+                let confirmed = known == IframeCookie::Withheld;
+                let redirect = client.settings.with_untracked(|s| s.blocked_renewal)
+                    == BlockedRenewal::Redirect;
+                report.emit(AuthEvent::RenewalBlocked {
+                    confirmed,
+                    redirect,
+                });
+                client.renewal.set(RenewalState::Blocked { confirmed });
+                if redirect {
+                    let _ = third_party::renew_top_level(client).await;
+                }
             } else {
                 client.set_session(None);
                 client.renewal.set(RenewalState::SessionEnded {

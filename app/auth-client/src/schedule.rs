@@ -31,7 +31,9 @@ impl Gate {
             RenewalState::Failed { retry_at_ms, .. } | RenewalState::OtherTab { retry_at_ms } => {
                 Self::RetryAt(*retry_at_ms)
             }
-            RenewalState::SessionEnded { .. } | RenewalState::InFlight => Self::Closed,
+            RenewalState::SessionEnded { .. }
+            | RenewalState::InFlight
+            | RenewalState::Blocked { .. } => Self::Closed,
             RenewalState::Idle | RenewalState::Scheduled { .. } => Self::Open,
         }
     }

@@ -103,6 +103,13 @@ pub enum RenewalState {
     /// The provider needs the user: renewal stopped until the next
     /// interactive login.
     SessionEnded { reason: SessionEnd },
+    /// The iframe found no session at the provider, where this browser may
+    /// have sent it no cookie (third-party cookies blocked): the session is
+    /// kept, no renewal is scheduled, and a top-level renewal
+    /// ([`AuthClient::renew_top_level`](crate::AuthClient::renew_top_level))
+    /// is offered. `confirmed` once a top-level request found the session
+    /// the iframe did not.
+    Blocked { confirmed: bool },
 }
 
 impl RenewalState {

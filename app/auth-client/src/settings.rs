@@ -3,6 +3,8 @@
 use protocol::{ResponseMode, ResponseType};
 use serde::{Deserialize, Serialize};
 
+use crate::BlockedRenewal;
+
 /// Where the session's tokens are kept between page loads (the token
 /// storage and XSS discussions of the OAuth 2.0 for Browser-Based
 /// Applications draft, draft-ietf-oauth-browser-based-apps).
@@ -70,6 +72,9 @@ pub struct Settings {
     pub renew_before_secs: u64,
     /// Which logout endpoint to use.
     pub logout_style: LogoutStyle,
+    /// What to do when renewal in the iframe may be blocked by the
+    /// browser's third-party cookie setting.
+    pub blocked_renewal: BlockedRenewal,
 }
 
 /// How to end the session at the provider.
@@ -94,6 +99,7 @@ impl Default for Settings {
             silent_timeout_secs: 10,
             renew_before_secs: 60,
             logout_style: LogoutStyle::EndSession,
+            blocked_renewal: BlockedRenewal::Offer,
         }
     }
 }

@@ -37,6 +37,21 @@ pub enum ResponseChannel {
     /// A hidden iframe with `prompt=none`; it comes back to the silent
     /// callback page or as a web message.
     Silent,
+    /// The whole page went to the provider with `prompt=none`: a renewal
+    /// where the iframe was sent no session cookie (third-party cookies
+    /// blocked). It comes back to the callback, as a login does.
+    TopLevelRenewal,
+}
+
+impl ResponseChannel {
+    /// Whether a response that arrived by `arrived` (the callback page or
+    /// the iframe) may answer a request made for this channel.
+    pub fn answered_by(self, arrived: Self) -> bool {
+        match self {
+            Self::Callback | Self::TopLevelRenewal => arrived == Self::Callback,
+            Self::Silent => arrived == Self::Silent,
+        }
+    }
 }
 
 impl Transaction {
@@ -64,6 +79,15 @@ mod tests {
             created_at_ms,
             channel: ResponseChannel::Silent,
         }
+    }
+
+    #[test]
+    fn a_top_level_renewal_is_answered_on_the_callback_page_only() {
+        use ResponseChannel::{Callback, Silent, TopLevelRenewal};
+        assert!(TopLevelRenewal.answered_by(Callback));
+        assert!(!TopLevelRenewal.answered_by(Silent));
+        assert!(Callback.answered_by(Callback) && !Callback.answered_by(Silent));
+        assert!(Silent.answered_by(Silent) && !Silent.answered_by(Callback));
     }
 
     #[test]

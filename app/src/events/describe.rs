@@ -84,6 +84,7 @@ fn outcome(event: &AuthEvent) -> Outcome {
         | AuthEvent::UserInfo { passed, .. } => verdict(*passed),
         AuthEvent::AuthorizationError { .. } => Outcome::Failed,
         AuthEvent::SignedIn { .. } => Outcome::Passed,
+        AuthEvent::TopLevelRenewal { found_session } => verdict(*found_session),
         AuthEvent::ApiCall { status, .. } => verdict(*status < 400),
         AuthEvent::DiscoveryRefused { .. } => Outcome::Failed,
         AuthEvent::Discovered { .. }
@@ -91,6 +92,7 @@ fn outcome(event: &AuthEvent) -> Outcome {
         | AuthEvent::FragmentRead { .. }
         | AuthEvent::SignedOut { .. }
         | AuthEvent::SilentStarted { .. }
+        | AuthEvent::RenewalBlocked { .. }
         | AuthEvent::RenewalScheduled { .. }
         | AuthEvent::OtherTab { .. }
         | AuthEvent::LogoutRedirect { .. } => Outcome::Info,
@@ -179,6 +181,30 @@ fn summary(event: &AuthEvent) -> String {
             passed: false,
             detail,
         } => format!("Silent authentication failed: {detail}"),
+        AuthEvent::RenewalBlocked {
+            confirmed,
+            redirect,
+        } => {
+            let why = if *confirmed {
+                "this browser blocks third-party cookies (a top-level renewal found your session before), so the provider's cookie never reaches the iframe"
+            } else {
+                "this browser may block third-party cookies, so the provider's cookie never reached the iframe, or you signed out there; a top-level renewal tells which"
+            };
+            let next = if *redirect {
+                "renewing by a top-level redirect now"
+            } else {
+                "a top-level renewal is offered on the Session page"
+            };
+            format!(
+                "Third-party cookies blocked? The renewal iframe found no session at the provider, though this tab has one: {why}. Still signed in; {next}"
+            )
+        }
+        AuthEvent::TopLevelRenewal {
+            found_session: true,
+        } => "Third-party cookies blocked: a top-level prompt=none request found the session the iframe did not; renewed, back on the same page".to_owned(),
+        AuthEvent::TopLevelRenewal {
+            found_session: false,
+        } => "Signed out at the provider: a top-level prompt=none request found no session either".to_owned(),
         AuthEvent::RenewalScheduled { in_secs } => format!("Next renewal in {in_secs} s"),
         AuthEvent::OtherTab { news } => format!("Another tab: {}", news.label()),
         AuthEvent::LogoutRedirect { endpoint } => {
@@ -253,9 +279,10 @@ fn spec_of(event: &AuthEvent) -> Option<Section> {
         AuthEvent::DiscoveryRefused { .. } => Some(spec::OIDC_DISCOVERY),
         AuthEvent::ApiCall { .. } => Some(spec::RFC6750_CHALLENGE),
         AuthEvent::ResponseChecked { check, .. } => response_check_spec(*check),
-        AuthEvent::SilentStarted { .. } | AuthEvent::SilentFinished { .. } => {
-            Some(spec::OIDC_PROMPT_NONE)
-        }
+        AuthEvent::SilentStarted { .. }
+        | AuthEvent::SilentFinished { .. }
+        | AuthEvent::TopLevelRenewal { .. } => Some(spec::OIDC_PROMPT_NONE),
+        AuthEvent::RenewalBlocked { .. } => Some(spec::FETCH_METADATA_SITE),
         AuthEvent::LogoutRedirect { .. } => Some(spec::OIDC_RP_INITIATED_LOGOUT),
         AuthEvent::SignedIn { .. }
         | AuthEvent::SignedOut { .. }

@@ -7,8 +7,8 @@ use teaching::dev_controls::{
 use crate::{
     SpaConfig,
     components::{
-        ClientOnly, EventLine, EventLogView, EventRow, RenewButton, RequestTag, SessionStatus,
-        SpecLink, SpecRef,
+        BlockedRenewalNotice, ClientOnly, EventLine, EventLogView, EventRow, RenewButton,
+        RequestTag, SessionStatus, SpecLink, SpecRef,
     },
     events::{EventLog, TimelineEntry, merge_timeline},
     playground::{Catalogue, DevControls, ISSUER_POLL_MS, follow_issuer_events},
@@ -39,6 +39,7 @@ pub fn Playground() -> impl IntoView {
                             let decisions = RwSignal::new(Vec::<IssuerEvent>::new());
                             view! {
                                 <FaultPlayground dev/>
+                                <ThirdPartyCookies url=url.clone()/>
                                 <IssuerDecisions url dev events=decisions/>
                                 <Timeline decisions/>
                             }.into_any()
@@ -70,6 +71,7 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
     let silent_only = RwSignal::new(false);
     view! {
         <SessionStatus/>
+        <BlockedRenewalNotice/>
         <fieldset>
             <legend>"Break which response?"</legend>
             <label class="choice">
@@ -126,6 +128,49 @@ fn FaultPlayground(dev: DevControls) -> impl IntoView {
                 }.into_any()
             }
         }}
+    }
+}
+
+/// The issuer's simulation of a browser that blocks third-party cookies:
+/// it ignores the session cookie of the renewal iframe, which is on another
+/// site, as such a browser would not send it.
+#[component]
+fn ThirdPartyCookies(url: String) -> impl IntoView {
+    let url = StoredValue::new(url);
+    let set = Action::new_local(move |blocked: &bool| {
+        let (url, blocked) = (url.get_value(), *blocked);
+        async move {
+            let changed = crate::dev_controls::block_third_party_cookies(&url, blocked).await;
+            // As a browser whose setting changed: what the client learned
+            // of the iframe's cookie no longer holds.
+            auth_client::IframeCookie::forget();
+            changed.map(|()| blocked)
+        }
+    });
+    let blocked = move || matches!(set.value().get(), Some(Ok(true)));
+    view! {
+        <h2>"A browser that blocks third-party cookies"</h2>
+        <p class="hint">
+            "Safari, Firefox, Brave and Chrome in Incognito send the renewal iframe no cookie of the "
+            "provider, which is on another site. The issuer can act as if yours did: it then ignores its "
+            "session cookie in a frame of another site. Renew, and see the client tell this apart from a logout."
+        </p>
+        <label class="choice">
+            <input
+                type="checkbox"
+                prop:checked=blocked
+                on:change=move |event| { set.dispatch_local(event_target_checked(&event)); }
+            />
+            "Block third-party cookies (simulated by the issuer)"
+        </label>
+        <p role="status" data-testid="third-party-cookies-status">
+            {move || match set.value().get() {
+                None => String::new(),
+                Some(Ok(true)) => "The issuer now ignores its session cookie in a frame of another site.".to_owned(),
+                Some(Ok(false)) => "The issuer counts its session cookie in every frame again.".to_owned(),
+                Some(Err(e)) => format!("Not changed: {e}"),
+            }}
+        </p>
     }
 }
 

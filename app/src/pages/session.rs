@@ -3,7 +3,9 @@ use leptos_meta::Title;
 
 use auth_client::{RenewalState, use_auth_client};
 
-use crate::components::{ClientOnly, EventLogView, RenewButton, SessionStatus, TokenInspector};
+use crate::components::{
+    BlockedRenewalNotice, ClientOnly, EventLogView, RenewButton, SessionStatus, TokenInspector,
+};
 use teaching::inspect::TokenKind;
 
 /// Each token's expiry, counting down, and what is inside each token.
@@ -91,6 +93,8 @@ pub fn SessionPage() -> impl IntoView {
                                     RenewalState::OtherTab { .. } => "failed: another tab is renewing".to_owned(),
                                     RenewalState::Failed { reason, .. } => format!("failed: {reason}"),
                                     RenewalState::SessionEnded { reason } => format!("stopped: {reason}"),
+                                    RenewalState::Blocked { confirmed: false } => "stopped: third-party cookies blocked?".to_owned(),
+                                    RenewalState::Blocked { confirmed: true } => "stopped: third-party cookies blocked".to_owned(),
                                 }}
                             </span>
                             {move || match client.renewal().get() {
@@ -103,6 +107,7 @@ pub fn SessionPage() -> impl IntoView {
                         </dd>
                     </dl>
                     <RenewButton/>
+                    <BlockedRenewalNotice/>
                     <h2>"Inside the tokens"</h2>
                     <p class="hint">
                         "What each token says, decoded in this tab: each header parameter and claim "

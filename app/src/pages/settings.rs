@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use protocol::{ResponseMode, ResponseType};
 
-use auth_client::{LogoutStyle, TokenStorage, use_auth_client};
+use auth_client::{BlockedRenewal, LogoutStyle, TokenStorage, use_auth_client};
 
 use crate::{components::ClientOnly, events::EventLog};
 
@@ -32,6 +32,24 @@ pub fn SettingsPage() -> impl IntoView {
                                 on:change=move |_| client.update_settings(|s| s.token_storage = storage)
                             />
                             <span><strong>{storage.label()}</strong>" — "{storage.trade_off()}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>"When the renewal iframe may be blocked"</legend>
+                    <p class="hint">
+                        "A browser that blocks third-party cookies sends the provider's iframe no cookie, so it finds no session. "
+                        "The session is kept until a top-level request, where the cookie is first-party, tells."
+                    </p>
+                    {BlockedRenewal::ALL.into_iter().map(|choice| view! {
+                        <label class="choice">
+                            <input
+                                type="radio"
+                                name="blocked-renewal"
+                                prop:checked=move || client.settings().with(|s| s.blocked_renewal == choice)
+                                on:change=move |_| client.update_settings(|s| s.blocked_renewal = choice)
+                            />
+                            <span>{choice.label()}</span>
                         </label>
                     }).collect_view()}
                 </fieldset>

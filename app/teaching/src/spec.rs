@@ -129,9 +129,15 @@ sections! {
     OIDC_CONSENT = "OIDC Core §3.1.2.4", "https://openid.net/specs/openid-connect-core-1_0.html#Consent";
     /// OpenID Connect's error codes (`login_required`, `consent_required`).
     OIDC_AUTHENTICATION_ERROR = "OIDC Core §3.1.2.6", "https://openid.net/specs/openid-connect-core-1_0.html#AuthError";
-    /// `Sec-Fetch-Storage-Access`: whether a cross-site request may carry
-    /// the site's unpartitioned (third-party) cookies.
-    STORAGE_ACCESS_HEADERS = "Storage Access Headers (Sec-Fetch-Storage-Access)", "https://github.com/privacycg/storage-access-headers";
+    /// `Sec-Fetch-Site`: whether a request comes from another site, where
+    /// the issuer's cookie is a third-party one.
+    FETCH_METADATA_SITE = "Fetch Metadata §2.3 (Sec-Fetch-Site)", "https://www.w3.org/TR/fetch-metadata/#sec-fetch-site-header";
+    /// A backend for frontend: the app's server keeps the tokens.
+    BROWSER_APPS_BFF = "draft-ietf-oauth-browser-based-apps §6.1", "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-browser-based-apps#section-6.1";
+    /// A browser-based OAuth client: the code flow with PKCE, refresh tokens.
+    BROWSER_APPS_CLIENT = "draft-ietf-oauth-browser-based-apps §6.3", "https://datatracker.ietf.org/doc/html/draft-ietf-oauth-browser-based-apps#section-6.3";
+    /// Refresh tokens for public clients: sender-constrained or rotated.
+    RFC9700_REFRESH_TOKENS = "RFC 9700 §4.14", "https://www.rfc-editor.org/rfc/rfc9700#section-4.14";
     /// Signing ID tokens: with several keys in the JWKS, `kid` is required.
     OIDC_SIGNING = "OIDC Core §10.1", "https://openid.net/specs/openid-connect-core-1_0.html#Signing";
     /// Validating an ID token.
@@ -220,6 +226,20 @@ mod tests {
             if let Some(rfc) = spec.strip_prefix("RFC ") {
                 let url = format!("https://www.rfc-editor.org/rfc/rfc{rfc}#section-{number}");
                 assert_eq!(section.url, url, "{section}");
+                continue;
+            }
+            if spec.starts_with("draft-") {
+                let url = format!("https://datatracker.ietf.org/doc/html/{spec}#section-{number}");
+                assert_eq!(section.url, url, "{section}");
+                continue;
+            }
+            if spec == "Fetch Metadata" {
+                let anchors = [("#sec-fetch-site-header", "2.3")];
+                let anchor = section
+                    .url
+                    .strip_prefix("https://www.w3.org/TR/fetch-metadata/");
+                let listed = anchors.iter().find(|(a, _)| Some(*a) == anchor);
+                assert_eq!(listed.map(|(_, n)| *n), Some(number), "{section:?}");
                 continue;
             }
             let (_, page) = openid

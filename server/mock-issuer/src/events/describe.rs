@@ -200,7 +200,7 @@ impl EventKind {
                 why: NoSession::NotLoggedIn,
                 ..
             } => Some(spec::OIDC_AUTHENTICATION_ERROR),
-            Self::NoSession { .. } => Some(spec::STORAGE_ACCESS_HEADERS),
+            Self::NoSession { .. } => Some(spec::FETCH_METADATA_SITE),
             Self::LoginRequired { .. }
             | Self::LoginShown { .. }
             | Self::LoginSucceeded { .. }
