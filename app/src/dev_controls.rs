@@ -53,7 +53,7 @@ pub async fn disarm_all(dev: &str) -> Result<(), DevControlsError> {
 /// the session cookie of a frame on another site, as a browser that blocks
 /// third-party cookies would not send it.
 pub async fn block_third_party_cookies(dev: &str, blocked: bool) -> Result<(), DevControlsError> {
-    let body = format!("{{\"blocked\":{blocked}}}");
+    let body = serde_json::json!({ "blocked": blocked }).to_string();
     send("POST", &format!("{dev}/third-party-cookies"), Some(&body))
         .await
         .map(drop)

@@ -70,6 +70,8 @@ test("a login's steps in the SPA and the issuer's decisions on it carry the same
   expect(await issuerDecisions(request, sent[0].tx)).toEqual([
     "authorize_received",
     "client_validated",
+    // Why: no cookie came, and the browser would have sent one.
+    "no_session",
     "silent_authentication",
   ]);
   const loginSteps = await stepsOf(page, `login ${login}`);

@@ -45,6 +45,13 @@ pub fn page_origin() -> String {
         .unwrap_or_default()
 }
 
+/// Whether the page is shown (not a background tab or a minimised window).
+pub fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}
+
 /// The page's path, query included (no fragment).
 pub fn page_path() -> String {
     web_sys::window()

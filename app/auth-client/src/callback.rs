@@ -121,7 +121,9 @@ pub(crate) async fn accept_response(
                 error: error.error.clone(),
                 description: error.description.clone(),
             });
-            if transaction.channel == ResponseChannel::TopLevelRenewal {
+            if transaction.channel == ResponseChannel::TopLevelRenewal
+                && error.error.needs_interaction()
+            {
                 // Not even a first-party request found a session: it ended
                 // at the provider, and here too (also a copy in storage).
                 report.emit(AuthEvent::TopLevelRenewal {
@@ -214,9 +216,10 @@ pub(crate) async fn accept_response(
     // than switch accounts in the background.
     let previous_subject = client
         .session
-        .with_untracked(|s| s.as_ref().and_then(|s| s.subject().map(str::to_owned)));
+        .with_untracked(|s| s.as_ref().and_then(|s| s.subject().map(str::to_owned)))
+        .or_else(|| transaction.expected_subject.clone());
     let other_user = previous_subject.is_some() && previous_subject.as_deref() != session.subject();
-    if other_user && channel == ResponseChannel::Silent {
+    if other_user && transaction.channel != ResponseChannel::Callback {
         report.emit(AuthEvent::SignedOut {
             reason: SignedOut::OtherUser,
         });
@@ -230,7 +233,12 @@ pub(crate) async fn accept_response(
             report.emit(AuthEvent::TopLevelRenewal {
                 found_session: true,
             });
-            IframeCookie::Withheld.learn();
+            // Only what an iframe failure left in doubt: a renewal that
+            // worked in the iframe stays proof that the cookie gets there.
+            if IframeCookie::known() != IframeCookie::Sent {
+                IframeCookie::Withheld.learn();
+            }
+            tabs::share_session(client, wanted);
         }
         ResponseChannel::Callback | ResponseChannel::Silent => {}
     }

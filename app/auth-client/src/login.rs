@@ -83,6 +83,12 @@ pub(crate) fn prepare(
         id_token_hint,
     });
     let url = request.to_url(authorization_endpoint.as_str())?;
+    let expected_subject = match channel {
+        Channel::Callback => None,
+        Channel::Silent(_) | Channel::TopLevel => client
+            .session
+            .with_untracked(|s| s.as_ref()?.subject().map(str::to_owned)),
+    };
     save_transaction(
         state,
         &Transaction {
@@ -96,6 +102,7 @@ pub(crate) fn prepare(
                 Channel::Silent(_) => ResponseChannel::Silent,
                 Channel::TopLevel => ResponseChannel::TopLevelRenewal,
             },
+            expected_subject,
         },
     )?;
     Ok(url)

@@ -10,7 +10,7 @@ pub const SESSION_KEY: &str = "implicit.session";
 pub const TRANSACTION_PREFIX: &str = "implicit.tx.";
 /// `sessionStorage`: the provider's metadata and keys, for the next page.
 pub const PROVIDER_KEY: &str = "implicit.provider";
-/// `sessionStorage`: whether the provider's cookie reaches the renewal
+/// `localStorage`: whether the provider's cookie reaches the renewal
 /// iframe ([`IframeCookie`](crate::IframeCookie)).
 pub const IFRAME_COOKIE_KEY: &str = "implicit.iframe-cookie";
 /// `localStorage`: how many logouts the tabs of this origin have counted.

@@ -169,7 +169,8 @@ pub(crate) async fn renew(
                     redirect,
                 });
                 client.renewal.set(RenewalState::Blocked { confirmed });
-                if redirect {
+                // Never away from a page the user is not looking at.
+                if redirect && (reason == RenewReason::Manual || browser::page_visible()) {
                     let _ = third_party::renew_top_level(client).await;
                 }
             } else {

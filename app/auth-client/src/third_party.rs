@@ -3,13 +3,13 @@
 //! sent the iframe no cookie (the provider's session cookie is a
 //! third-party one in a frame of another site, and Safari, Firefox, Brave
 //! and Chrome in Incognito block those). Nothing in a `login_required`
-//! tells the two apart, so the client learns it, per tab: an iframe renewal
+//! tells the two apart, so the client learns it, per browser: an iframe renewal
 //! that worked proves the cookie reaches the iframe (then a `login_required`
 //! ends the session); until then, a top-level `prompt=none` request, where
 //! the cookie is first-party, decides (OIDC Core §3.1.2.1).
 
-use gloo_storage::{SessionStorage, Storage};
-use leptos::prelude::{Set, WithUntracked, WithValue};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::{GetUntracked, Set, WithUntracked, WithValue};
 use protocol::ReturnPath;
 use serde::{Deserialize, Serialize};
 
@@ -37,19 +37,20 @@ pub enum IframeCookie {
 }
 
 impl IframeCookie {
-    /// What this tab learned (kept across the top-level round trip).
+    /// What this browser's tabs learned (in `localStorage`: it outlives the
+    /// top-level round trip and a tab).
     pub fn known() -> Self {
-        SessionStorage::get(names::IFRAME_COOKIE_KEY).unwrap_or_default()
+        LocalStorage::get(names::IFRAME_COOKIE_KEY).unwrap_or_default()
     }
 
     pub(crate) fn learn(self) {
-        let _ = SessionStorage::set(names::IFRAME_COOKIE_KEY, self);
+        let _ = LocalStorage::set(names::IFRAME_COOKIE_KEY, self);
     }
 
     /// Forgets what this tab learned, as after a change of the browser's
     /// cookie settings (or of the demo issuer's simulation of them).
     pub fn forget() {
-        SessionStorage::delete(names::IFRAME_COOKIE_KEY);
+        LocalStorage::delete(names::IFRAME_COOKIE_KEY);
     }
 }
 
@@ -106,7 +107,12 @@ pub(crate) async fn renew_top_level(client: AuthClient) -> Result<(), RequestErr
         response_type: client.settings.with_untracked(|s| s.response_type),
         scope,
     });
+    let before = client.renewal.get_untracked();
     client.renewal.set(RenewalState::InFlight);
-    browser::navigate_away(&url)?;
+    if let Err(e) = browser::navigate_away(&url) {
+        login::drop_transaction(&state);
+        client.renewal.set(before);
+        return Err(e.into());
+    }
     Ok(())
 }

@@ -22,6 +22,11 @@ pub struct Transaction {
     pub created_at_ms: u64,
     /// Where its response must come back.
     pub channel: ResponseChannel,
+    /// For a renewal, the `sub` of the user it renews: an answer for anyone
+    /// else ends the session (OIDC Core §3.1.2.1, `id_token_hint`), also
+    /// after a top-level round trip that left no session in memory.
+    #[serde(default)]
+    pub expected_subject: Option<String>,
 }
 
 /// Where an authorization response comes back to the client, which binds
@@ -78,6 +83,7 @@ mod tests {
             scope: "openid".parse().unwrap(),
             created_at_ms,
             channel: ResponseChannel::Silent,
+            expected_subject: None,
         }
     }
 

@@ -282,7 +282,7 @@ fn spec_of(event: &AuthEvent) -> Option<Section> {
         AuthEvent::SilentStarted { .. }
         | AuthEvent::SilentFinished { .. }
         | AuthEvent::TopLevelRenewal { .. } => Some(spec::OIDC_PROMPT_NONE),
-        AuthEvent::RenewalBlocked { .. } => Some(spec::FETCH_METADATA_SITE),
+        AuthEvent::RenewalBlocked { .. } => Some(spec::OIDC_AUTHENTICATION_ERROR),
         AuthEvent::LogoutRedirect { .. } => Some(spec::OIDC_RP_INITIATED_LOGOUT),
         AuthEvent::SignedIn { .. }
         | AuthEvent::SignedOut { .. }

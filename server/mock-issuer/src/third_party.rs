@@ -3,8 +3,8 @@
 //! request's Fetch Metadata: `Sec-Fetch-Dest` and `Sec-Fetch-Site` (where the
 //! request comes from) and, in Chromium since 133, `Sec-Fetch-Storage-Access`
 //! (whether a cross-site request may carry the site's unpartitioned cookies).
-//! Safari and Firefox send no `Sec-Fetch-Storage-Access`: then the issuer
-//! cannot tell, and says so.
+//! A browser that sends no `Sec-Fetch-Storage-Access` (Safari, older
+//! versions of the others) leaves the issuer unable to tell, and it says so.
 
 use axum::http::HeaderMap;
 
